@@ -1,0 +1,116 @@
+"""Creating cases: every channel (kiosk, QR, paper, reception day, Open311,
+a deputy's suggestion) ends in ``case_create``."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import crypto
+
+from ..models import Case, CaseEvent, CaseKind, CaseState
+from ..tracking import new_tracking_code
+
+
+@dataclass
+class CaseCreated:
+    case: Case
+    created: bool  # False when the submission key had been seen: the earlier case
+
+
+def case_create(
+    *,
+    kind: str = CaseKind.OPINION,
+    title: str,
+    content: str,
+    channel: str,
+    station=None,
+    region=None,
+    category=None,
+    address: str = "",
+    latitude=None,
+    longitude=None,
+    addressed_deputy=None,
+    responsible_deputy=None,
+    resident_name: str = "",
+    phone: str = "",
+    contact_email: str = "",
+    consent_given: bool = False,
+    received_on=None,
+    submitted_by=None,
+    submission_key: str | None = None,
+    device_id: str = "",
+    actor_label: str = "",
+    now=None,
+) -> CaseCreated:
+    """Create a case in state "submitted" with its first history row.
+
+    Idempotent on ``submission_key``: a repeated POST (double tap, a retried
+    request) returns the case the first one created.
+    """
+    if submission_key:
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return CaseCreated(existing, False)
+    now = now or timezone.now()
+    phone = crypto.normalize_phone(phone)
+    if region is None and station is not None:
+        region = station.region
+    case = Case(
+        kind=kind,
+        title=title,
+        content=content,
+        channel=channel,
+        station=station,
+        region=region,
+        category=category,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        addressed_deputy=addressed_deputy,
+        responsible_deputy=responsible_deputy,
+        resident_name=resident_name,
+        phone_encrypted=crypto.encrypt(phone),
+        phone_masked=crypto.mask_phone(phone),
+        phone_last4=phone[-4:] if phone else "",
+        contact_email=contact_email,
+        consent_given=consent_given,
+        is_anonymous=not (resident_name or phone or contact_email),
+        received_on=received_on or timezone.localdate(now),
+        submitted_by=submitted_by,
+        submission_key=submission_key or None,
+        device_id=device_id,
+        state=CaseState.SUBMITTED,
+        state_changed_at=now,
+        submitted_at=now,
+    )
+    for _attempt in range(5):
+        case.tracking_code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+                CaseEvent.objects.create(
+                    case=case,
+                    action="submit",
+                    from_state="",
+                    to_state=CaseState.SUBMITTED,
+                    actor=submitted_by if submitted_by is not None and submitted_by.is_authenticated else None,
+                    actor_label=actor_label,
+                    data={"channel": channel},
+                    created_at=now,
+                )
+            return CaseCreated(case, True)
+        except IntegrityError:
+            case.pk = None
+            if submission_key:
+                existing = Case.objects.filter(submission_key=submission_key).first()
+                if existing is not None:
+                    return CaseCreated(existing, False)
+            # Otherwise a tracking-code collision: draw again.
+    raise RuntimeError("could not allocate a tracking code")
+
+
+def case_phone(case: Case) -> str:
+    """The resident's full number. Callers must have checked
+    ``access.can_see_full_phone`` and log the reveal (``PhoneRevealLog``)."""
+    return crypto.decrypt(case.phone_encrypted)

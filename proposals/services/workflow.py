@@ -1,0 +1,121 @@
+"""The single entry point that changes a case's state.
+
+Every action service (``proposals.services.actions``) locks the row, checks
+the transition table and the actor, applies its own rule (assignment rows,
+reply rows…), then calls ``apply_transition`` in the same transaction, which
+writes the new state and the history row. Nothing else writes ``state``.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Case, CaseEvent
+from ..workflow import (
+    EVENTS,
+    MSG_NO_PERMISSION,
+    MSG_NOT_ALLOWED,
+    MSG_UNKNOWN_ACTION,
+    TRANSITIONS,
+    WorkflowError,
+)
+
+
+def lock_case(case_id: int) -> Case:
+    """Fetch and lock a case row for the rest of the current transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_case() must run inside transaction.atomic()")
+    return Case.objects.select_for_update().get(pk=case_id)
+
+
+def is_noop(case: Case, action: str) -> bool:
+    """True when the action would move the case to the state it is already in
+    from a state that is not one of the action's sources (a double click)."""
+    t = TRANSITIONS.get(action)
+    return bool(t and case.state == t.target and case.state not in t.sources)
+
+
+def check_transition(case: Case, action: str, actor_kinds: set[str]) -> None:
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise WorkflowError(MSG_UNKNOWN_ACTION % {"action": action})
+    if case.state not in t.sources:
+        raise WorkflowError(MSG_NOT_ALLOWED % {"state": case.get_state_display(), "action": t.label})
+    if not (actor_kinds & t.actors):
+        raise WorkflowError(MSG_NO_PERMISSION % {"action": t.label})
+
+
+def apply_transition(
+    *,
+    case: Case,
+    action: str,
+    actor_kinds: set[str],
+    user=None,
+    actor_label: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    extra_update_fields: list[str] | None = None,
+    now=None,
+) -> CaseEvent:
+    """Move a locked case along ``action`` and write its history row.
+
+    The caller has locked ``case`` (``lock_case``) and may have changed other
+    fields of it; name them in ``extra_update_fields`` to save them with the
+    state in one UPDATE.
+    """
+    check_transition(case, action, actor_kinds)
+    now = now or timezone.now()
+    t = TRANSITIONS[action]
+    from_state = case.state
+    case.state = t.target
+    case.state_changed_at = now
+    fields = ["state", "state_changed_at", "updated_at", *(extra_update_fields or [])]
+    case.save(update_fields=list(dict.fromkeys(fields)))
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=from_state,
+        to_state=t.target,
+        actor=user if user is not None and user.is_authenticated else None,
+        actor_label=actor_label,
+        reason=reason,
+        data=data or {},
+        created_at=now,
+    )
+
+
+def record_event(
+    *,
+    case: Case,
+    action: str,
+    actor_kinds: set[str],
+    user=None,
+    actor_label: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    extra_update_fields: list[str] | None = None,
+    now=None,
+) -> CaseEvent:
+    """Record an event that does not change the state (supervision, extension…)."""
+    if action not in EVENTS:
+        raise WorkflowError(MSG_UNKNOWN_ACTION % {"action": action})
+    label, states, actors = EVENTS[action]
+    if case.state not in states:
+        raise WorkflowError(MSG_NOT_ALLOWED % {"state": case.get_state_display(), "action": label})
+    if not (actor_kinds & actors):
+        raise WorkflowError(MSG_NO_PERMISSION % {"action": label})
+    now = now or timezone.now()
+    if extra_update_fields:
+        case.save(update_fields=list(dict.fromkeys(["updated_at", *extra_update_fields])))
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=case.state,
+        to_state=case.state,
+        actor=user if user is not None and user.is_authenticated else None,
+        actor_label=actor_label,
+        reason=reason,
+        data=data or {},
+        created_at=now,
+    )

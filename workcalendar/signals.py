@@ -1,0 +1,5 @@
+from . import workdays
+
+
+def clear_workday_cache(sender, **kwargs):
+    workdays.clear_cache()

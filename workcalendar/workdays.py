@@ -1,0 +1,98 @@
+"""Working days on China's official calendar (法定节假日与调休).
+
+The `chinesecalendar` package carries the State Council's schedule for the
+years it knows; ``WorkdayOverride`` rows (admin-editable) take precedence and
+cover years the package does not know yet. For such a year without overrides
+we fall back to Monday-Friday and log a warning once, so staff know to enter
+the year's schedule.
+"""
+
+import calendar
+import datetime as dt
+import logging
+
+import chinese_calendar
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+_OVERRIDES_CACHE_KEY = "workcalendar:overrides:v1"
+_warned_years: set[int] = set()
+
+
+def _overrides() -> dict[dt.date, bool]:
+    data = cache.get(_OVERRIDES_CACHE_KEY)
+    if data is None:
+        from .models import WorkdayOverride
+
+        data = {o.date.isoformat(): o.is_workday for o in WorkdayOverride.objects.all()}
+        cache.set(_OVERRIDES_CACHE_KEY, data, 300)
+    return {dt.date.fromisoformat(k): v for k, v in data.items()}
+
+
+def clear_cache() -> None:
+    cache.delete(_OVERRIDES_CACHE_KEY)
+
+
+def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
+    if overrides is None:
+        overrides = _overrides()
+    if day in overrides:
+        return overrides[day]
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        if day.year not in _warned_years:
+            _warned_years.add(day.year)
+            logger.warning("No official holiday data for %s: counting Monday-Friday until overrides are entered", day.year)
+        return day.weekday() < 5
+
+
+def add_workdays(start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days after ``start`` (start itself not counted).
+
+    ``add_workdays(friday, 1)`` is the next working day. ``days == 0`` gives
+    ``start`` itself if it is a working day, else the next working day.
+    """
+    overrides = _overrides()
+    current = start
+    if days == 0:
+        while not is_workday(current, overrides):
+            current += dt.timedelta(days=1)
+        return current
+    step = 1 if days > 0 else -1
+    remaining = abs(days)
+    while remaining:
+        current += dt.timedelta(days=step)
+        if is_workday(current, overrides):
+            remaining -= 1
+    return current
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end]; negative when end is before start."""
+    if end == start:
+        return 0
+    overrides = _overrides()
+    sign = 1 if end > start else -1
+    lo, hi = (start, end) if sign > 0 else (end, start)
+    count = 0
+    day = lo + dt.timedelta(days=1)
+    while day <= hi:
+        if is_workday(day, overrides):
+            count += 1
+        day += dt.timedelta(days=1)
+    return sign * count
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb).
+
+    Statutory limits in months (Deputies Law art. 51) count calendar months,
+    not working days.
+    """
+    month_index = start.month - 1 + months
+    year = start.year + month_index // 12
+    month = month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)
