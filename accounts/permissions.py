@@ -29,9 +29,7 @@ def ensure_role_groups() -> None:
     for app, models in STAFF_MODELS.items():
         perms += list(Permission.objects.filter(content_type__app_label=app, content_type__model__in=models))
     for app, models in STAFF_VIEW_ONLY.items():
-        perms += list(
-            Permission.objects.filter(content_type__app_label=app, content_type__model__in=models, codename__startswith="view_")
-        )
+        perms += list(Permission.objects.filter(content_type__app_label=app, content_type__model__in=models, codename__startswith="view_"))
     staff.permissions.set(perms)
     leader, _created = Group.objects.get_or_create(name=str(Role.LEADER.label))
     leader.permissions.set(perms)

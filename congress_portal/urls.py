@@ -13,6 +13,14 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("", views.home, name="home"),
+    path("stations/", include("stations.urls")),
+    path("deputies/", include("deputies.urls")),
+    path("deputy/", include("deputies.workspace_urls")),
+    path("unit/", include("units.urls")),
+    path("api/", include("api.urls")),
+    path("open311/", include("open311.urls")),
+    # Kiosk (/kiosk/<station code>/), deputy QR (/d/<public id>/), tracking (/track/).
+    path("", include("intake.urls")),
 ]
 
 if settings.DEBUG:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from deputies.models import Congress, Deputy, DeputyGroup, Mandate, Tier
-from proposals.models import Category, CaseKind, Channel, ReplyClass
+from proposals.models import CaseKind, Category, Channel, ReplyClass
 from proposals.services.intake import case_create
 from regions.models import Region, RegionLevel
 from stations.models import Station, StationKind, StationMembership

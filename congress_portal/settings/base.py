@@ -59,6 +59,11 @@ LOCAL_APPS = [
     "deputies",
     "stations",
     "proposals",
+    "intake",
+    "notifications",
+    "api",
+    "open311",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
