@@ -10,6 +10,7 @@ from accounts import crypto
 
 from ..models import Case, CaseEvent, CaseKind, CaseState
 from ..tracking import new_tracking_code
+from .workflow import announce
 
 
 @dataclass
@@ -89,7 +90,7 @@ def case_create(
         try:
             with transaction.atomic():
                 case.save(force_insert=True)
-                CaseEvent.objects.create(
+                event = CaseEvent.objects.create(
                     case=case,
                     action="submit",
                     from_state="",
@@ -99,6 +100,7 @@ def case_create(
                     data={"channel": channel},
                     created_at=now,
                 )
+            announce(event)
             return CaseCreated(case, True)
         except IntegrityError:
             case.pk = None

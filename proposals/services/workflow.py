@@ -22,6 +22,20 @@ from ..workflow import (
 )
 
 
+def announce(event: CaseEvent) -> None:
+    """After commit, hand the event to the notifications app (which derives
+    messages and reminders from it). Never before commit, never with the
+    instance: only the id crosses (style.md "Background work")."""
+    event_id = event.pk
+
+    def _send():
+        from notifications.hooks import case_event_committed
+
+        case_event_committed(event_id)
+
+    transaction.on_commit(_send)
+
+
 def lock_case(case_id: int) -> Case:
     """Fetch and lock a case row for the rest of the current transaction."""
     if not transaction.get_connection().in_atomic_block:
@@ -72,7 +86,7 @@ def apply_transition(
     case.state_changed_at = now
     fields = ["state", "state_changed_at", "updated_at", *(extra_update_fields or [])]
     case.save(update_fields=list(dict.fromkeys(fields)))
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         action=action,
         from_state=from_state,
@@ -83,6 +97,8 @@ def apply_transition(
         data=data or {},
         created_at=now,
     )
+    announce(event)
+    return event
 
 
 def record_event(
@@ -108,7 +124,7 @@ def record_event(
     now = now or timezone.now()
     if extra_update_fields:
         case.save(update_fields=list(dict.fromkeys(["updated_at", *extra_update_fields])))
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         action=action,
         from_state=case.state,
@@ -119,3 +135,5 @@ def record_event(
         data=data or {},
         created_at=now,
     )
+    announce(event)
+    return event
