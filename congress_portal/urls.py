@@ -19,6 +19,7 @@ urlpatterns = [
     path("unit/", include("units.urls")),
     path("api/", include("api.urls")),
     path("open311/", include("open311.urls")),
+    path("notifications/", include("notifications.urls")),
     # Kiosk (/kiosk/<station code>/), deputy QR (/d/<public id>/), tracking (/track/).
     path("", include("intake.urls")),
 ]

@@ -1,0 +1,64 @@
+"""Region scoping for Django admin.
+
+Every admin class of a region-bound model uses ``RegionScopedAdminMixin``: the
+changelist, the change page, the delete page and autocomplete all go through
+``get_queryset``, so an object outside the user's subtree is a 404 there, and
+foreign-key choices are limited the same way.
+"""
+
+from django.contrib import admin
+
+from .models import Region
+from .scoping import region_in_scope, scope_queryset, sees_everything
+
+
+class RegionScopedAdminMixin:
+    #: lookup path from the model to its Region, e.g. "region" or "station__region".
+    region_field = "region"
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user, self.region_field)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Region and not sees_everything(request.user):
+            kwargs["queryset"] = scope_queryset(Region.objects.all(), request.user, "pk")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self._obj_in_scope(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not self._obj_in_scope(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None and not self._obj_in_scope(request, obj):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def _obj_in_scope(self, request, obj) -> bool:
+        if sees_everything(request.user):
+            return True
+        target = obj
+        for part in self.region_field.split("__"):
+            target = getattr(target, part, None)
+            if target is None:
+                return False
+        if not isinstance(target, Region):
+            return False
+        return region_in_scope(request.user, target)
+
+    def save_model(self, request, obj, form, change):
+        # A staff user cannot move an object out of (or into) another subtree.
+        if not self._obj_in_scope(request, obj):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+class RegionScopedAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    pass
