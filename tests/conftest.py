@@ -19,12 +19,28 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def _clear_portal_cache() -> None:
+    """Delete the portal's cache keys only. With Redis, ``cache.clear()`` would
+    FLUSHDB and could take Celery's queues (same Redis) with it."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached overrides must not leak between tests."""
-    cache.clear()
+    _clear_portal_cache()
     yield
-    cache.clear()
+    _clear_portal_cache()
 
 
 @pytest.fixture
