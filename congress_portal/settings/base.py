@@ -245,3 +245,6 @@ PORTAL_PUBLIC_BASE_URL = os.environ.get("PORTAL_PUBLIC_BASE_URL", "http://127.0.
 # Key for the reversible encryption of residents' phone numbers. Defaults to
 # one derived from SECRET_KEY locally; production requires its own.
 PORTAL_FIELD_ENCRYPTION_KEY = os.environ.get("PORTAL_FIELD_ENCRYPTION_KEY", "")
+# Station visits a deputy owes per year (each deputy enters a station at least
+# 4 times a year; 2 in some places). Read by the duty record (履职档案).
+PORTAL_MIN_STATION_VISITS = int(os.environ.get("PORTAL_MIN_STATION_VISITS", "4"))
