@@ -49,6 +49,7 @@ THIRD_PARTY_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
     "django_celery_beat",
 ]
 LOCAL_APPS = [
@@ -214,15 +215,43 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.EstimatedLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Counters live in the cache (Redis when REDIS_URL is set). Rates per
+    # client: anonymous by IP, users by account; "auth" guards the token view.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonThrottle",
+        "api.throttling.UserThrottle",
+        "api.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("PORTAL_API_ANON_RATE", "60/min"),
+        "user": os.environ.get("PORTAL_API_USER_RATE", "600/min"),
+        "auth": os.environ.get("PORTAL_API_AUTH_RATE", "10/min"),
+        "open311_post": os.environ.get("PORTAL_OPEN311_POST_RATE", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "家站点 Portal API",
     "DESCRIPTION": "人大代表之家·联络站·联系点 portal",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "proposals.models.cases.CaseState",
+        "RatingEnum": "proposals.models.records.Rating",
+        "SupervisionLevelEnum": "proposals.models.cases.SupervisionLevel",
+        "CaseKindEnum": "proposals.models.cases.CaseKind",
+        "SupervisionKindEnum": "proposals.models.records.SupervisionKind",
+        "StationKindEnum": "stations.models.StationKind",
+        "UnitKindEnum": "units.models.UnitKind",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------
