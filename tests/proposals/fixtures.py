@@ -59,8 +59,19 @@ class World:
         return case
 
 
+def ensure_default_config():
+    """Categories, reply classes and the deadline policy come from a data
+    migration; a transactional test elsewhere may have flushed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("proposals.migrations.0002_defaults").create(apps, None)
+
+
 @pytest.fixture
 def world(regions):
+    ensure_default_config()
     ty = regions["taiyuan"]
     sy = regions["shenyang"]
     liaison = UserFactory(username="liaison1", role=Role.LIAISON)

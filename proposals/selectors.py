@@ -1,0 +1,205 @@
+"""Reads of cases shared by the workspaces, admin and API (writes are services).
+
+Every list selector starts from an access function (``proposals.access``),
+so a page cannot forget the scope, and selects the related rows its rows
+print, so a page of 50 cases costs the same queries as a page of 5.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .models import Case, CaseEvent, CaseState
+from .models.cases import FINAL_STATES
+
+# Plain words for residents (and everyone else) per recorded action.
+PUBLIC_LABELS = {
+    "submit": _("已收到"),
+    "accept": _("已受理"),
+    "return": _("已退回"),
+    "redirect": _("已转交其他渠道办理"),
+    "merge": _("已与相同问题合并办理"),
+    "reject": _("不予受理"),
+    "answer_on_spot": _("已当场答复"),
+    "resubmit": _("已修改后重新提出"),
+    "assign": _("已交办"),
+    "dispute": _("正在调整承办单位"),
+    "reassign": _("已交办"),
+    "start_handling": _("办理中"),
+    "contact": _("承办单位沟通联系"),
+    "reply": _("已答复"),
+    "feedback": _("已评价"),
+    "feedback_unsatisfied": _("不满意，重新办理"),
+    "close": _("已办结"),
+    "supervise": _("人大督办"),
+    "request_supervision": _("代表提请督办"),
+    "extend": _("答复期限已延长"),
+    "publish": _("答复已公开"),
+    "implemented": _("已落实"),
+    "taken_into_suggestion": _("已形成代表建议"),
+    "mark_overdue": _("已超期"),
+}
+
+# What residents see on /track/: the steps of their case, not the internal
+# back-and-forth (disputes, deputies' requests, overdue marks).
+PUBLIC_ACTIONS = frozenset(
+    {
+        "submit",
+        "accept",
+        "return",
+        "redirect",
+        "merge",
+        "reject",
+        "answer_on_spot",
+        "resubmit",
+        "assign",
+        "reassign",
+        "start_handling",
+        "contact",
+        "reply",
+        "feedback",
+        "feedback_unsatisfied",
+        "close",
+        "supervise",
+        "extend",
+        "publish",
+        "implemented",
+        "taken_into_suggestion",
+    }
+)
+# Reasons residents are told (why a case was returned, redirected, rejected).
+PUBLIC_REASON_ACTIONS = frozenset({"return", "redirect", "reject", "merge", "answer_on_spot"})
+
+
+@dataclass
+class TimelineEntry:
+    at: object  # aware datetime
+    action: str
+    label: str
+    state: str  # state after the event
+    state_label: str
+    detail: str = ""  # e.g. the unit a case went to
+    reason: str = ""
+    actor: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def _detail(event: CaseEvent) -> str:
+    data = event.data or {}
+    if event.action in ("assign", "reassign") and data.get("lead_unit_name"):
+        co = data.get("co_unit_names") or []
+        text = str(_("主办：%(unit)s")) % {"unit": data["lead_unit_name"]}
+        if co:
+            text += "；" + str(_("会办：%(units)s")) % {"units": "、".join(co)}
+        return text
+    if event.action == "merge" and data.get("into_tracking_code"):
+        return str(_("并入查询码 %(code)s")) % {"code": data["into_tracking_code"]}
+    if event.action == "reply" and data.get("round", 1) > 1:
+        return str(_("第 %(round)s 次答复")) % {"round": data["round"]}
+    if event.action == "extend" and data.get("new_deadline"):
+        return str(_("答复期限延至 %(date)s")) % {"date": data["new_deadline"]}
+    return ""
+
+
+def case_timeline(case: Case, *, audience: str = "public") -> list[TimelineEntry]:
+    """The history of a case for display, oldest first.
+
+    ``audience="public"`` (residents on /track/): plain-language steps, no
+    names of officials, only the reasons residents are owed.
+    ``audience="internal"`` (staff, units, deputies): every event, with the
+    actor and the reason. One query.
+    """
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
+    public = audience == "public"
+    out = []
+    for ev in events:
+        if public and ev.action not in PUBLIC_ACTIONS:
+            continue
+        label = PUBLIC_LABELS.get(ev.action, ev.action)
+        state = ev.to_state or ""
+        out.append(
+            TimelineEntry(
+                at=ev.created_at,
+                action=ev.action,
+                label=str(label),
+                state=state,
+                state_label=str(CaseState(state).label) if state in CaseState.values else "",
+                detail=_detail(ev),
+                reason=ev.reason if (not public or ev.action in PUBLIC_REASON_ACTIONS) else "",
+                actor="" if public else (ev.actor_label or (str(ev.actor) if ev.actor_id else "")),
+                data={} if public else ev.data,
+            )
+        )
+    return out
+
+
+# --- lists -------------------------------------------------------------------------
+
+LIST_RELATED = ("category", "station", "region", "lead_unit")
+
+
+def staff_case_list(user, *, state: str | None = None, overdue: bool | None = None) -> QuerySet:
+    """Cases of the staff member's region subtree, newest first."""
+    qs = access.cases_for_staff(user).select_related(*LIST_RELATED)
+    return _filter(qs, state=state, overdue=overdue)
+
+
+def unit_case_list(user, *, state: str | None = None, overdue: bool | None = None, unit=None) -> QuerySet:
+    """Cases on which one of the user's units has an active assignment."""
+    qs = access.cases_for_unit(user)
+    if unit is not None:
+        qs = qs.filter(assignments__unit=unit, assignments__is_active=True)
+    qs = qs.select_related(*LIST_RELATED).order_by("deadline", "-submitted_at", "-id")
+    return _filter(qs, state=state, overdue=overdue)
+
+
+def _filter(qs: QuerySet, *, state=None, overdue=None) -> QuerySet:
+    if state:
+        qs = qs.filter(state=state)
+    today = timezone.localdate()
+    if overdue is True:
+        qs = qs.exclude(state__in=FINAL_STATES).filter(deadline__lt=today)
+    elif overdue is False:
+        qs = qs.filter(Q(deadline__isnull=True) | Q(deadline__gte=today) | Q(state__in=FINAL_STATES))
+    return qs
+
+
+def unit_action_counts(user) -> dict[str, int]:
+    """What needs the unit's action: to sign for, to reply, to re-reply, overdue. One query."""
+    today = timezone.localdate()
+    ids = access.cases_for_unit(user).values("pk")
+    return Case.objects.filter(pk__in=ids).aggregate(
+        to_sign=Count("pk", filter=Q(state=CaseState.ASSIGNED)),
+        in_handling=Count("pk", filter=Q(state=CaseState.IN_HANDLING)),
+        rehandling=Count("pk", filter=Q(state=CaseState.REHANDLING)),
+        overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(state__in=FINAL_STATES)),
+        replied=Count("pk", filter=Q(state__in=[CaseState.REPLIED, CaseState.EVALUATED])),
+    )
+
+
+def overdue_board(user) -> list[dict]:
+    """Overdue open cases of the staff member's subtree grouped by lead unit
+    (cases still waiting for assignment grouped under "未交办"). Two queries."""
+    today = timezone.localdate()
+    qs = (
+        access.cases_for_staff(user)
+        .exclude(state__in=FINAL_STATES)
+        .filter(deadline__lt=today)
+        .select_related("lead_unit", "region")
+        .order_by("lead_unit__name", "deadline", "id")
+    )
+    groups: OrderedDict = OrderedDict()
+    for case in qs:
+        key = case.lead_unit_id or 0
+        if key not in groups:
+            groups[key] = {"unit": case.lead_unit, "cases": [], "count": 0, "max_days": 0}
+        g = groups[key]
+        days = (today - case.deadline).days
+        g["cases"].append({"case": case, "days": days})
+        g["count"] += 1
+        g["max_days"] = max(g["max_days"], days)
+    return sorted(groups.values(), key=lambda g: (-g["count"], str(g["unit"] or "")))
