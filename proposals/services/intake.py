@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import crypto
 
-from ..models import Case, CaseEvent, CaseKind, CaseState
+from ..models import Case, CaseEvent, CaseKind, CasePhoto, CaseState
 from ..tracking import new_tracking_code
 from .workflow import announce
 
@@ -42,12 +42,17 @@ def case_create(
     submission_key: str | None = None,
     device_id: str = "",
     actor_label: str = "",
+    photos=(),
     now=None,
 ) -> CaseCreated:
     """Create a case in state "submitted" with its first history row.
 
     Idempotent on ``submission_key``: a repeated POST (double tap, a retried
     request) returns the case the first one created.
+
+    ``photos`` are files already checked and re-encoded by the caller
+    (``intake.photos.clean_photos``); they are saved with the case, in the
+    same transaction, and only when the case is new.
     """
     if submission_key:
         existing = Case.objects.filter(submission_key=submission_key).first()
@@ -100,6 +105,8 @@ def case_create(
                     data={"channel": channel},
                     created_at=now,
                 )
+                for photo in photos:
+                    CasePhoto.objects.create(case=case, image=photo)
             announce(event)
             return CaseCreated(case, True)
         except IntegrityError:

@@ -1,0 +1,52 @@
+"""Fixed-window rate limits on Django's cache (Redis in production).
+
+``cache.add`` (SET NX with expiry) starts a window, ``cache.incr`` (INCRBY)
+counts atomically inside it. If the cache is down the limiter fails open:
+a resident's submission is never refused because Redis is.
+"""
+
+import hashlib
+import logging
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+def _key(scope: str, ident: str) -> str:
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    return f"intake:rl:{scope}:{digest}"
+
+
+def hit(scope: str, ident: str, limit: tuple[int, int]) -> bool:
+    """Count one event; True if it is within ``limit`` = (count, seconds)."""
+    count, window = limit
+    key = _key(scope, ident)
+    try:
+        cache.add(key, 0, timeout=window)
+        try:
+            value = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            value = 1
+    except Exception:  # noqa: BLE001 - any cache failure: fail open
+        logger.warning("rate limit cache unavailable; allowing %s", scope, exc_info=True)
+        return True
+    return value <= count
+
+
+def peek(scope: str, ident: str, limit: tuple[int, int]) -> bool:
+    """True if one more event would still be within the limit (no counting)."""
+    count, _window = limit
+    try:
+        value = cache.get(_key(scope, ident)) or 0
+    except Exception:  # noqa: BLE001
+        return True
+    return value < count
+
+
+def client_ip(request) -> str:
+    """The client's address. Behind a reverse proxy, the proxy must set
+    REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not
+    trusted here because anyone can forge it."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -1,0 +1,67 @@
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from accounts.models import Role
+from tests.factories import DeputyFactory, MembershipFactory, StationFactory, UserFactory, category
+
+
+@pytest.fixture
+def station(regions):
+    station = StationFactory(code="gl-001", name="鼓楼街道人大代表联络站", region=regions["taiyuan"]["township"])
+    for name in ("张丽", "王强"):
+        MembershipFactory(station=station, deputy=DeputyFactory(name=name))
+    return station
+
+
+@pytest.fixture
+def officer(station):
+    user = UserFactory(username="liaison-gl", role=Role.LIAISON)
+    station.liaison_officer = user
+    station.save(update_fields=["liaison_officer"])
+    return user
+
+
+def image_bytes(fmt="JPEG", size=(64, 48), exif_gps=False) -> bytes:
+    img = Image.new("RGB", size, (200, 30, 30))
+    out = io.BytesIO()
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x8825] = {1: "N", 2: (37.0, 52.0, 12.0)}  # GPSInfo
+        img.save(out, format=fmt, exif=exif)
+    else:
+        img.save(out, format=fmt)
+    return out.getvalue()
+
+
+KEY_RE = re.compile(r'name="submission_key" value="([0-9a-f]{32})"')
+
+
+def form_key(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return KEY_RE.search(response.content.decode()).group(1)
+
+
+def kiosk_data(key, **overrides) -> dict:
+    data = {
+        "submission_key": key,
+        "category": category().pk,
+        "content": "小区门口的路灯坏了一个多月，晚上出门很不方便。",
+        "address": "鼓楼街道某某小区北门",
+        "resident_name": "",
+        "phone": "",
+        "consent": "",
+        "hp_note": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def kiosk_url(station, qr=False) -> str:
+    url = reverse("intake:kiosk", args=[station.code])
+    return url + "?src=qr" if qr else url
