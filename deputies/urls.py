@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "deputies"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.deputy_list, name="list"),
+    path("<str:public_id>/", views.deputy_detail, name="detail"),
+]
