@@ -9,6 +9,7 @@ unexpected is logged and answered with a JSON 500, never an HTML page.
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 MSG_INVALID = _("提交的数据有误，请检查后重试。")
 MSG_SERVER_ERROR = _("服务器内部错误，请稍后重试。")
+MSG_NOT_FOUND = _("不存在，或不在您的管辖/办理范围内。")
 
 
 def _first_message(errors) -> str:
@@ -52,6 +54,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
 
+    if isinstance(exc, Http404):
+        # Django's 404 messages name models in English; one plain message
+        # also says nothing about whether an out-of-scope object exists.
+        exc = exceptions.NotFound(MSG_NOT_FOUND)
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("unhandled API error", exc_info=exc)
@@ -68,3 +74,10 @@ def exception_handler(exc, context):
     else:
         response.data = {"detail": _first_message(data) or str(MSG_INVALID), "code": "error"}
     return response
+
+
+def not_found_view(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in the API's JSON error shape."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": str(MSG_NOT_FOUND), "code": "not_found"}, status=404, json_dumps_params={"ensure_ascii": False})

@@ -36,6 +36,10 @@ class RegionSubtreeFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": subtree})
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class MultipleCharFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """``?state=assigned,in_handling``."""
 
@@ -138,9 +142,7 @@ class CaseFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(field_name="category__code", max_length=30, label=_("类别代码"))
     station = django_filters.CharFilter(field_name="station__code", max_length=32, label=_("站点编码"))
     region = RegionSubtreeFilter(field_name="region", label=_("区划代码：该区域及其下级"))
-    lead_unit = django_filters.Filter(
-        field_name="lead_unit_id", field_class=forms.IntegerField, min_value=1, max_value=MAX_ID, label=_("主办单位 id")
-    )
+    lead_unit = IntegerFilter(field_name="lead_unit_id", min_value=1, max_value=MAX_ID, label=_("主办单位 id"))
     responsible_deputy = django_filters.CharFilter(field_name="responsible_deputy__public_id", max_length=16, label=_("责任代表公开编号"))
     supervision_level = django_filters.ChoiceFilter(choices=[c for c in SupervisionLevel.choices if c[0]], label=_("督办级别"))
     tracking_code = django_filters.CharFilter(method="by_tracking_code", max_length=20, label=_("查询码"))

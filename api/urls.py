@@ -1,11 +1,12 @@
 """/api/: the REST API v1, its OpenAPI schema and the interactive docs
 (Swagger UI and Redoc, served from drf-spectacular-sidecar: no CDN)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .exceptions import not_found_view
 
 app_name = "api"
 
@@ -31,4 +32,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/", include(v1)),
+    re_path(r"^.*$", not_found_view, name="not_found"),
 ]
