@@ -134,6 +134,7 @@ def _case_context(request, case, **overrides) -> dict:
         "reveal_form": PhoneRevealForm(),
         "resubmit_form": ResubmitForm(initial={"title": case.title, "content": case.content}),
         "revealed_phone": "",
+        "action_error": "",
         "overdue": case.is_overdue(),
     }
     context.update(overrides)
@@ -152,16 +153,21 @@ def _case_post(request, pk, form_class, form_name: str, call, success: str, anch
     case page (PRG), otherwise show the page again with the error."""
     case = access_case_for_deputy(request.user, pk)
     form = form_class(request.POST)
+    error = ""
     if form.is_valid():
         try:
             call(case, form.cleaned_data)
         except (WorkflowError, DutyError) as exc:
-            form.add_error(None, str(exc))
+            # Shown at the top of the page: the form may not be on it any
+            # more (the case moved on meanwhile).
+            error = str(exc)
         else:
             messages.success(request, success)
             return redirect(reverse("deputy_workspace:case", args=[case.pk]) + anchor)
         case.refresh_from_db()
-    return _render(request, "case.html", _case_context(request, case, **{form_name: form}), status=400)
+    else:
+        error = _("提交的内容有误，请按提示修改。")
+    return _render(request, "case.html", _case_context(request, case, action_error=error, **{form_name: form}), status=400)
 
 
 @deputy_required

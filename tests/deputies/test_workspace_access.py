@@ -105,9 +105,11 @@ def test_deputy_gets_404_for_every_case_action_on_another_deputys_case(deputy_cl
 def test_deputy_gets_404_for_another_deputys_reception_day_station_and_duty_entry(deputy_client, ws, others):
     day, activity = others["day"], others["activity"]
     assert deputy_client.get(reverse("deputy_workspace:reception", args=[day.pk])).status_code == 404
-    assert deputy_client.post(reverse("deputy_workspace:reception", args=[day.pk]), {"residents_received": 3, "summary": "x"}).status_code == 404
+    record = {"residents_received": 3, "summary": "x"}
+    assert deputy_client.post(reverse("deputy_workspace:reception", args=[day.pk]), record).status_code == 404
     assert deputy_client.post(reverse("deputy_workspace:reception_withdraw", args=[day.pk])).status_code == 404
-    assert deputy_client.post(reverse("deputy_workspace:reception_opinion", args=[day.pk]), {"title": "t", "content": "c"}).status_code == 404
+    opinion = {"title": "t", "content": "c"}
+    assert deputy_client.post(reverse("deputy_workspace:reception_opinion", args=[day.pk]), opinion).status_code == 404
     signup = reverse("deputy_workspace:reception_signup", args=[ws.station2.pk])
     assert deputy_client.post(signup, {"date": timezone.localdate().isoformat()}).status_code == 404
     assert deputy_client.post(reverse("deputy_workspace:activity_delete", args=[activity.pk])).status_code == 404
