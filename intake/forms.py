@@ -2,6 +2,7 @@
 input; the case is created by ``proposals.services.intake.case_create``."""
 
 import datetime as dt
+import unicodedata
 import uuid
 
 from django import forms
@@ -127,11 +128,12 @@ class ResidentForm(forms.Form):
             return uuid.uuid4().hex
 
     def clean_phone(self):
-        raw = clean_text(self.cleaned_data.get("phone") or "")
+        # NFKC turns full-width digits (a Chinese IME's default) into ASCII.
+        raw = unicodedata.normalize("NFKC", clean_text(self.cleaned_data.get("phone") or ""))
         if not raw:
             return ""
         phone = crypto.normalize_phone(raw)
-        if not crypto.is_valid_mobile(phone):
+        if not phone.isascii() or not crypto.is_valid_mobile(phone):
             raise ValidationError(MSG_PHONE, code="phone")
         return phone
 

@@ -60,8 +60,6 @@ def case_create(
             return CaseCreated(existing, False)
     now = now or timezone.now()
     phone = crypto.normalize_phone(phone)
-    if region is None and station is not None:
-        region = station.region
     case = Case(
         kind=kind,
         title=title,
@@ -90,6 +88,8 @@ def case_create(
         state_changed_at=now,
         submitted_at=now,
     )
+    if region is None and station is not None:
+        case.region_id = station.region_id  # no query for the station's region
     for _attempt in range(5):
         case.tracking_code = new_tracking_code()
         try:

@@ -65,3 +65,29 @@ def kiosk_data(key, **overrides) -> dict:
 def kiosk_url(station, qr=False) -> str:
     url = reverse("intake:kiosk", args=[station.code])
     return url + "?src=qr" if qr else url
+
+
+@pytest.fixture
+def handling(regions):
+    """County staff and a handling unit with one member, to take a case to 'replied'."""
+    from tests.factories import StaffUserFactory, UnitFactory
+
+    staff = StaffUserFactory(username="county-staff", region=regions["taiyuan"]["county"])
+    unit = UnitFactory(name="杏花岭区城市管理局", region=regions["taiyuan"]["county"])
+    unit_user = UserFactory(username="unit-user", role=Role.UNIT)
+    unit.members.add(unit_user)
+    return {"staff": staff, "unit": unit, "unit_user": unit_user}
+
+
+REPLY_TEXT = "经现场查看，已更换路灯，现已恢复照明。"
+
+
+def reply_to(case, handling, text=REPLY_TEXT):
+    from proposals.services import actions
+
+    actions.case_accept(case_id=case.pk, user=handling["staff"])
+    actions.case_assign(case_id=case.pk, user=handling["staff"], lead_unit_id=handling["unit"].pk)
+    actions.case_start_handling(case_id=case.pk, user=handling["unit_user"])
+    actions.case_reply(case_id=case.pk, user=handling["unit_user"], text=text, reply_class_code="A")
+    case.refresh_from_db()
+    return case

@@ -1,0 +1,187 @@
+"""The kiosk / station QR form: what a resident submits becomes one case."""
+
+import pytest
+from django.urls import reverse
+
+from deputies.models import Deputy
+from intake.device import device_cookie_value
+from proposals.models import Case, CaseEvent, CaseState, Channel
+from proposals.services.intake import case_create
+from tests.factories import StationFactory, category
+from tests.intake.conftest import form_key, kiosk_data, kiosk_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_kiosk_page_is_not_cached_and_not_autofilled(client, station):
+    response = client.get(kiosk_url(station))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert 'autocomplete="off"' in html
+    assert "城市建设与管理" in html  # an active category
+    assert "张丽" in html and "王强" in html  # the station's deputies
+    assert "为什么请您留手机号" in html  # PIPL consent text
+    assert 'data-kiosk="1"' in html
+
+
+def test_inactive_category_and_departed_deputy_are_not_offered(client, station):
+    import datetime as dt
+
+    cat = category()
+    cat.is_active = False
+    cat.save(update_fields=["is_active"])
+    gone = Deputy.objects.get(name="王强")
+    gone.memberships.update(left_on=dt.date(2020, 1, 1))
+    html = client.get(kiosk_url(station)).content.decode()
+    assert cat.name not in html
+    assert "王强" not in html
+
+
+def test_resident_submission_creates_a_submitted_kiosk_case_with_station(client, station):
+    url = kiosk_url(station)
+    key = form_key(client, url)
+    deputy = Deputy.objects.get(name="张丽")
+    response = client.post(url, kiosk_data(key, deputy=deputy.pk, resident_name="李大爷", phone="138 1234 5678", consent="on"))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.state == CaseState.SUBMITTED
+    assert case.channel == Channel.KIOSK
+    assert case.station == station and case.region == station.region
+    assert case.addressed_deputy == deputy
+    assert case.category == category()
+    assert case.phone_masked == "138****5678" and case.phone_last4 == "5678"
+    assert "13812345678" not in case.phone_encrypted
+    assert case.consent_given and not case.is_anonymous
+    assert case.title.startswith("小区门口的路灯坏了")
+    assert CaseEvent.objects.filter(case=case, action="submit", to_state=CaseState.SUBMITTED).exists()
+    done = client.get(response["Location"])
+    assert done.status_code == 200
+    html = done.content.decode()
+    assert case.tracking_code_display in html
+    assert "<svg" in html  # the QR code of the tracking link
+    # The confirmation holds no personal data.
+    assert "李大爷" not in html
+    assert "138****5678" not in html and "13812345678" not in html
+    assert "路灯" not in html
+
+
+def test_anonymous_submission_is_accepted(client, station):
+    url = kiosk_url(station)
+    response = client.post(url, kiosk_data(form_key(client, url)))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.is_anonymous and case.phone_encrypted == "" and case.addressed_deputy is None
+
+
+def test_station_qr_scan_is_recorded_as_station_qr(client, station):
+    url = kiosk_url(station, qr=True)
+    html = client.get(url).content.decode()
+    assert 'data-kiosk="1"' not in html  # a resident's own phone is not reset
+    client.post(url, kiosk_data(form_key(client, url)))
+    assert Case.objects.get().channel == Channel.STATION_QR
+
+
+def test_registered_kiosk_device_records_its_id(client, station):
+    client.cookies["portal_kiosk_device"] = device_cookie_value(station.code, "dev-42")
+    url = kiosk_url(station, qr=True)  # the device wins over ?src=qr
+    client.post(url, kiosk_data(form_key(client, url)))
+    case = Case.objects.get()
+    assert case.channel == Channel.KIOSK and case.device_id == "dev-42"
+
+
+def test_device_cookie_of_another_station_is_ignored(client, station):
+    other = StationFactory(region=station.region)
+    client.cookies["portal_kiosk_device"] = device_cookie_value(other.code, "dev-7")
+    url = kiosk_url(station)
+    client.post(url, kiosk_data(form_key(client, url)))
+    assert Case.objects.get().device_id == ""
+
+
+def test_forged_device_cookie_is_ignored(client, station):
+    client.cookies["portal_kiosk_device"] = "eyJzIjoiZ2wtMDAxIiwiZCI6IngifQ:forged:sig"
+    url = kiosk_url(station)
+    client.post(url, kiosk_data(form_key(client, url)))
+    assert Case.objects.get().device_id == ""
+
+
+def test_same_submission_key_twice_creates_one_case(client, station):
+    url = kiosk_url(station)
+    data = kiosk_data(form_key(client, url))
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert Case.objects.count() == 1
+    assert first.status_code == second.status_code == 302
+    # Both land on a confirmation of the same case.
+    code = Case.objects.get().tracking_code_display
+    assert code in client.get(first["Location"]).content.decode()
+    assert code in client.get(second["Location"]).content.decode()
+
+
+def test_case_create_is_idempotent_on_submission_key(station):
+    kwargs = dict(title="t", content="路灯坏了很久了", channel=Channel.KIOSK, station=station, submission_key="k" * 32)
+    first = case_create(**kwargs)
+    second = case_create(**kwargs)
+    assert first.created and not second.created
+    assert first.case.pk == second.case.pk
+    assert Case.objects.count() == 1
+
+
+def test_each_render_gets_a_fresh_submission_key(client, station):
+    url = kiosk_url(station)
+    assert form_key(client, url) != form_key(client, url)
+
+
+def test_tampered_submission_key_still_takes_the_opinion(client, station):
+    url = kiosk_url(station)
+    response = client.post(url, kiosk_data("not-a-uuid"))
+    assert response.status_code == 302
+    assert Case.objects.count() == 1
+
+
+def test_unknown_station_gets_a_friendly_404(client, db):
+    response = client.get(reverse("intake:kiosk", args=["no-such-station"]))
+    assert response.status_code == 404
+    assert "没有找到这个站点" in response.content.decode()
+
+
+def test_inactive_station_says_so_and_takes_nothing(client, station):
+    station.is_active = False
+    station.save(update_fields=["is_active"])
+    response = client.get(kiosk_url(station))
+    assert "本站点暂时不接收意见" in response.content.decode()
+    client.post(kiosk_url(station), kiosk_data("a" * 32))
+    assert Case.objects.count() == 0
+
+
+def test_confirmation_link_with_bad_token_is_a_friendly_404(client, db):
+    response = client.get(reverse("intake:done", args=["garbage:token"]))
+    assert response.status_code == 404
+    assert "已过期" in response.content.decode()
+
+
+def test_kiosk_get_query_count_does_not_grow_with_deputies_or_categories(client, station, django_assert_num_queries):
+    from tests.factories import DeputyFactory, MembershipFactory
+
+    url = kiosk_url(station)
+    with django_assert_num_queries(3):  # station, categories, deputies
+        client.get(url)
+    for i in range(6):
+        MembershipFactory(station=station, deputy=DeputyFactory(name=f"代表{i}"))
+    with django_assert_num_queries(3):
+        client.get(url)
+
+
+def test_kiosk_post_query_count_is_pinned(client, station, django_assert_num_queries):
+    url = kiosk_url(station)
+    deputy = Deputy.objects.get(name="张丽")
+    data = kiosk_data(form_key(client, url), deputy=deputy.pk, phone="13812345678", consent="on")
+    # station, category, deputy, submission key (view, then service), savepoint,
+    # case, history row, the notifications app's dispatch row, release.
+    with django_assert_num_queries(10):
+        client.post(url, data)
+    assert Case.objects.count() == 1
+    # A repeated POST costs less: it only finds the earlier case.
+    with django_assert_num_queries(4):
+        client.post(url, data)
+    assert Case.objects.count() == 1
