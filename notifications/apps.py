@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("提醒与通知")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from proposals.models import CaseEvent
+
+        from .signals import case_event_saved
+
+        post_save.connect(case_event_saved, sender=CaseEvent, dispatch_uid="notifications_event_dispatch")

@@ -277,3 +277,37 @@ PORTAL_FIELD_ENCRYPTION_KEY = os.environ.get("PORTAL_FIELD_ENCRYPTION_KEY", "")
 # Station visits a deputy owes per year (each deputy enters a station at least
 # 4 times a year; 2 in some places). Read by the duty record (履职档案).
 PORTAL_MIN_STATION_VISITS = int(os.environ.get("PORTAL_MIN_STATION_VISITS", "4"))
+
+# --- Notifications (notifications/; README "Reminders and notifications") -------------
+# Reminders and other messages are not sent before this local time of day.
+NOTIFICATIONS_SEND_AFTER = os.environ.get("NOTIFICATIONS_SEND_AFTER", "08:00")
+# A failed send is retried with exponential back-off (base * 2^(attempt-1),
+# capped), then marked failed and listed for staff.
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", 5))
+NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", 60))
+NOTIFICATIONS_RETRY_MAX_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600))
+# SMS: a logging backend by default; notifications.channels.sms.AliyunSMSBackend
+# for Alibaba Cloud SMS (credentials only from the environment).
+NOTIFICATIONS_SMS_BACKEND = os.environ.get("NOTIFICATIONS_SMS_BACKEND", "notifications.channels.sms.LoggingSMSBackend")
+NOTIFICATIONS_SMS = {
+    "ENDPOINT": os.environ.get("NOTIFICATIONS_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "ACCESS_KEY_ID": os.environ.get("NOTIFICATIONS_SMS_ACCESS_KEY_ID", ""),
+    "ACCESS_KEY_SECRET": os.environ.get("NOTIFICATIONS_SMS_ACCESS_KEY_SECRET", ""),
+    "SIGN_NAME": os.environ.get("NOTIFICATIONS_SMS_SIGN_NAME", ""),
+    # An approved template with one variable ${content}; per-kind overrides in
+    # NOTIFICATIONS_SMS_TEMPLATE_<KIND> (e.g. _REMINDER_DUE).
+    "TEMPLATE_CODE": os.environ.get("NOTIFICATIONS_SMS_TEMPLATE_CODE", ""),
+    "TIMEOUT": float(os.environ.get("NOTIFICATIONS_SMS_TIMEOUT", 10)),
+}
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+if REDIS_URL:
+    # Enqueueing after a commit must fail fast when Redis is down (the sweep
+    # sends what the task would have sent), not retry for seconds in a request.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }

@@ -1,0 +1,132 @@
+"""SMS backends. ``NOTIFICATIONS_SMS_BACKEND`` names the class.
+
+- ``LoggingSMSBackend`` (default): writes the text to the log, sends nothing.
+- ``LocmemSMSBackend``: keeps messages in ``outbox`` (tests, demos).
+- ``AliyunSMSBackend``: Alibaba Cloud SMS (dysmsapi ``SendSms``, RPC
+  signature V1), configured by ``NOTIFICATIONS_SMS``; credentials come only
+  from the environment.
+
+A backend's ``send(phone=, text=, message=)`` returns when the provider has
+accepted the message and raises otherwise. Chinese providers only deliver
+approved templates: the adapter sends the rendered text as the template's
+single variable ``${content}``.
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+from accounts.crypto import mask_phone
+
+from ..conf import sms_settings
+
+logger = logging.getLogger("notifications.sms")
+
+
+class SMSError(Exception):
+    pass
+
+
+def resolve_phone(message) -> str:
+    """The number to send to. A resident's number is decrypted only here, at
+    the moment of sending; it is never copied into the outbox."""
+    if message.to_resident:
+        from proposals.services.intake import case_phone
+
+        phone = case_phone(message.case) if message.case_id else ""
+    else:
+        phone = message.address or (message.recipient.mobile if message.recipient_id else "")
+    if not phone:
+        raise SMSError("no phone number")
+    return phone
+
+
+class BaseSMSBackend:
+    def send(self, *, phone: str, text: str, message=None) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class LoggingSMSBackend(BaseSMSBackend):
+    def send(self, *, phone: str, text: str, message=None) -> None:
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+outbox: list[dict] = []
+
+
+class LocmemSMSBackend(BaseSMSBackend):
+    def send(self, *, phone: str, text: str, message=None) -> None:
+        outbox.append({"phone": phone, "text": text, "dedup_key": message.dedup_key if message else ""})
+
+
+def percent_encode(value: str) -> str:
+    """RFC 3986 encoding as Alibaba Cloud's signature requires (space → %20, ~ kept)."""
+    return urllib.parse.quote(str(value), safe="~")
+
+
+def rpc_signature(params: dict, secret: str, method: str = "GET") -> str:
+    """Alibaba Cloud RPC signature V1: HMAC-SHA1 over the sorted, encoded query."""
+    canonical = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items()))
+    string_to_sign = f"{method}&{percent_encode('/')}&{percent_encode(canonical)}"
+    digest = hmac.new(f"{secret}&".encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+class AliyunSMSBackend(BaseSMSBackend):
+    """Alibaba Cloud SMS ``SendSms`` (API version 2017-05-25)."""
+
+    def __init__(self, config: dict | None = None):
+        self.config = config if config is not None else sms_settings()
+        missing = [k for k in ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "SIGN_NAME", "TEMPLATE_CODE") if not self.config.get(k)]
+        if missing:
+            raise SMSError("Aliyun SMS is not configured: " + ", ".join(f"NOTIFICATIONS_SMS_{k}" for k in missing))
+
+    def template_code(self, message) -> str:
+        import os
+
+        kind = (message.kind if message is not None else "").upper()
+        return os.environ.get(f"NOTIFICATIONS_SMS_TEMPLATE_{kind}") or self.config["TEMPLATE_CODE"]
+
+    def build_params(self, *, phone: str, text: str, message=None) -> dict:
+        params = {
+            "AccessKeyId": self.config["ACCESS_KEY_ID"],
+            "Action": "SendSms",
+            "Format": "JSON",
+            "PhoneNumbers": phone,
+            "RegionId": self.config.get("REGION_ID", "cn-hangzhou"),
+            "SignName": self.config["SIGN_NAME"],
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": uuid.uuid4().hex,
+            "SignatureVersion": "1.0",
+            "TemplateCode": self.template_code(message),
+            "TemplateParam": json.dumps({"content": text}, ensure_ascii=False),
+            "Timestamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Version": "2017-05-25",
+        }
+        if message is not None:
+            # The provider echoes OutId in delivery receipts: our dedup key's digest.
+            params["OutId"] = hashlib.sha256(message.dedup_key.encode()).hexdigest()[:32]
+        params["Signature"] = rpc_signature(params, self.config["ACCESS_KEY_SECRET"])
+        return params
+
+    def send(self, *, phone: str, text: str, message=None) -> None:
+        params = self.build_params(phone=phone, text=text, message=message)
+        url = self.config["ENDPOINT"].rstrip("/") + "/?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+        request = urllib.request.Request(url, method="GET", headers={"Accept": "application/json"})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=float(self.config.get("TIMEOUT", 10))) as response:  # noqa: S310
+                payload = json.loads(response.read().decode() or "{}")
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode(errors="replace")[:300]
+            raise SMSError(f"HTTP {exc.code}: {body}") from exc
+        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+            raise SMSError(str(exc)) from exc
+        if payload.get("Code") != "OK":
+            raise SMSError(f"{payload.get('Code')}: {payload.get('Message')}")

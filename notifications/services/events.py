@@ -1,0 +1,207 @@
+"""Case events → messages, once per event.
+
+Every ``proposals.CaseEvent`` gets an ``EventDispatch`` row in its own
+transaction (``notifications.signals``). After commit the hook enqueues
+``tasks.dispatch_event``; if Redis or the worker is down, the sweep finds the
+row still undispatched. Either way the row is claimed with SKIP LOCKED and
+marked dispatched in the transaction that writes the messages.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from proposals.models import CaseAssignment, CaseEvent, CaseKind
+from proposals.models.records import UnitRole
+
+from .. import recipients
+from ..models import Channel, EventDispatch
+from ..recipients import To
+from ..urls_for import case_url
+from .outbox import outbox_add
+from .reminders import reminders_for_case
+
+logger = logging.getLogger(__name__)
+
+EMAIL_INAPP = frozenset({Channel.INAPP, Channel.EMAIL})
+
+#: Events after which the case may have a new deadline whose reminder is due today.
+DEADLINE_ACTIONS = frozenset({"accept", "assign", "reassign", "dispute", "start_handling", "feedback_unsatisfied", "extend"})
+
+
+def _on_submit(event, case, now):
+    return outbox_add(
+        kind="case_submitted",
+        recipients=recipients.users(recipients.case_staff(case)),
+        channels_={Channel.INAPP},
+        case=case,
+        context={"event": event},
+        dedup=f"ev:{event.pk}",
+        url=case_url(case, "staff"),
+        now=now,
+    )
+
+
+def _on_assign(event, case, now):
+    dedup = f"ev:{event.pk}"
+    keys = []
+    assignments = CaseAssignment.objects.filter(case=case, is_active=True).select_related("unit").order_by("role", "id")
+    for assignment in assignments:
+        keys += outbox_add(
+            kind="case_assigned",
+            recipients=recipients.unit_recipients(assignment.unit),
+            channels_=EMAIL_INAPP,
+            case=case,
+            context={"event": event, "unit": assignment.unit, "is_lead": assignment.role == UnitRole.LEAD},
+            dedup=dedup,
+            url=case_url(case, "unit"),
+            now=now,
+        )
+    if case.responsible_deputy_id and case.kind == CaseKind.OPINION:
+        keys += outbox_add(
+            kind="deputy_case_assigned",
+            recipients=recipients.deputy_recipients(case.responsible_deputy),
+            channels_=EMAIL_INAPP,
+            case=case,
+            context={"event": event},
+            dedup=dedup,
+            url=case_url(case, "deputy"),
+            now=now,
+        )
+    return keys
+
+
+def _on_dispute(event, case, now):
+    return outbox_add(
+        kind="case_disputed",
+        recipients=recipients.users(recipients.case_staff(case)),
+        channels_=EMAIL_INAPP,
+        case=case,
+        context={"event": event},
+        dedup=f"ev:{event.pk}",
+        url=case_url(case, "staff"),
+        now=now,
+    )
+
+
+def _on_reply(event, case, now):
+    dedup = f"ev:{event.pk}"
+    keys = []
+    if case.kind == CaseKind.OPINION and (case.phone_encrypted or case.contact_email):
+        # The resident: SMS to the number given (decrypted only when sent), e-mail if given.
+        resident = [To(resident=True, channels=frozenset({Channel.SMS}))] if case.phone_encrypted else []
+        if case.contact_email:
+            resident.append(To(email=case.contact_email, channels=frozenset({Channel.EMAIL})))
+        keys += outbox_add(
+            kind="case_answered",
+            recipients=resident,
+            channels_=frozenset(),
+            case=case,
+            context={"event": event, "track_url": case_url(case, "resident")},
+            dedup=dedup,
+            url=case_url(case, "resident"),
+            now=now,
+        )
+    if case.responsible_deputy_id:
+        keys += outbox_add(
+            kind="deputy_case_replied",
+            recipients=recipients.deputy_recipients(case.responsible_deputy),
+            channels_=EMAIL_INAPP,
+            case=case,
+            context={"event": event},
+            dedup=dedup,
+            url=case_url(case, "deputy"),
+            now=now,
+        )
+    return keys
+
+
+def _to_lead_unit(kind):
+    def handler(event, case, now):
+        return outbox_add(
+            kind=kind,
+            recipients=recipients.unit_recipients(case.lead_unit),
+            channels_=EMAIL_INAPP,
+            case=case,
+            context={"event": event},
+            dedup=f"ev:{event.pk}",
+            url=case_url(case, "unit"),
+            now=now,
+        )
+
+    return handler
+
+
+def _on_request_supervision(event, case, now):
+    return outbox_add(
+        kind="supervision_requested",
+        recipients=recipients.users(recipients.case_staff(case)),
+        channels_=EMAIL_INAPP,
+        case=case,
+        context={"event": event},
+        dedup=f"ev:{event.pk}",
+        url=case_url(case, "staff"),
+        now=now,
+    )
+
+
+HANDLERS = {
+    "submit": _on_submit,
+    "assign": _on_assign,
+    "reassign": _on_assign,
+    "dispute": _on_dispute,
+    "reply": _on_reply,
+    "feedback_unsatisfied": _to_lead_unit("case_rehandle"),
+    "supervise": _to_lead_unit("case_supervised"),
+    "extend": _to_lead_unit("case_extended"),
+    "request_supervision": _on_request_supervision,
+}
+
+
+def event_dispatch(*, event_id: int, now=None) -> list[str] | None:
+    """Turn one committed event into messages. Returns the new messages' dedup
+    keys; None if the event was already dispatched (or is being dispatched by
+    someone else right now)."""
+    now = now or timezone.now()
+    event = CaseEvent.objects.filter(pk=event_id).select_related("case").first()
+    if event is None:
+        return None
+    # Events written without the post_save listener (bulk loads) get their marker here.
+    EventDispatch.objects.get_or_create(event_id=event_id, defaults={"created_at": now})
+    with transaction.atomic():
+        dispatch = EventDispatch.objects.select_for_update(skip_locked=True).filter(pk=event_id, dispatched_at__isnull=True).first()
+        if dispatch is None:
+            return None
+        return _dispatch(dispatch, event, now)
+
+
+def _dispatch(dispatch: EventDispatch, event: CaseEvent, now) -> list[str]:
+    case = event.case
+    keys: list[str] = []
+    handler = HANDLERS.get(event.action)
+    if handler is not None:
+        keys = handler(event, case, now)
+    if event.action in DEADLINE_ACTIONS:
+        case.refresh_from_db(fields=["state", "deadline", "deadline_kind"])
+        reminders_for_case(case, now=now)
+    dispatch.dispatched_at = now
+    dispatch.message_count = len(keys)
+    dispatch.save(update_fields=["dispatched_at", "message_count"])
+    return keys
+
+
+def events_dispatch_pending(*, now=None, limit: int = 500) -> list[str]:
+    """The sweep's catch-up: events whose task never ran (broker down, worker killed)."""
+    keys: list[str] = []
+    for _ in range(limit):
+        moment = now or timezone.now()
+        with transaction.atomic():
+            dispatch = (
+                EventDispatch.objects.select_for_update(skip_locked=True).filter(dispatched_at__isnull=True).order_by("event_id").first()
+            )  # index dispatch_pending (partial)
+            if dispatch is None:
+                break
+            event = CaseEvent.objects.select_related("case").get(pk=dispatch.event_id)
+            keys += _dispatch(dispatch, event, moment)
+    return keys

@@ -1,0 +1,201 @@
+"""Scheduled messages: the deputies' weekly digest and reception-day notices.
+
+Both are idempotent per period (dedup keys carry the ISO week / the
+reception date) and remember the last period done in ``SweepState``, so that
+beat's run at the scheduled time and the sweep's catch-up after an outage
+produce each message once.
+"""
+
+import datetime as dt
+import itertools
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from deputies.models import Deputy
+from proposals.models import Case, CaseState
+from stations.models import ReceptionDay, ReceptionRule, ReceptionSubscription, Station
+
+from .. import conf, recipients
+from ..models import Channel, SweepState
+from ..recipients import To
+from .outbox import outbox_add
+
+logger = logging.getLogger(__name__)
+
+DIGEST = "deputy_digest"
+RECEPTION = "reception_announce"
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_TIME = dt.time(8, 30)
+DIGEST_CHUNK = 500
+
+
+def _claim_period(name: str, period_start: dt.date):
+    """Lock the job's SweepState (SKIP LOCKED); None if another run holds it
+    or the period is done already. Call inside a transaction."""
+    SweepState.objects.get_or_create(name=name)
+    state = SweepState.objects.select_for_update(skip_locked=True).filter(name=name).first()
+    if state is None or (state.last_date is not None and state.last_date >= period_start):
+        return None
+    return state
+
+
+def _week_start(now) -> dt.date:
+    today = timezone.localdate(now)
+    return today - dt.timedelta(days=today.weekday())
+
+
+def digest_due(now) -> bool:
+    local = timezone.localtime(now)
+    monday = _week_start(now)
+    return local.date() > monday or local.time() >= DIGEST_TIME
+
+
+def deputy_digests_send(*, now=None) -> int | None:
+    """This week's digest to every deputy with open cases (responsible or
+    lead deputy). Returns the deputies written to, None if already done."""
+    now = now or timezone.now()
+    if not digest_due(now):
+        return None
+    monday = _week_start(now)
+    period = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    today = timezone.localdate(now)
+    soon = today + dt.timedelta(days=7)
+    with transaction.atomic():
+        state = _claim_period(DIGEST, monday)
+        if state is None:
+            return None
+        # One pass over open cases by deputy (index case_responsible_deputy).
+        rows = (
+            Case.objects.open()
+            .filter(responsible_deputy__isnull=False)
+            .order_by("responsible_deputy_id", "deadline", "id")
+            .values_list("responsible_deputy_id", "id", "tracking_code", "title", "state", "deadline", "overdue_since")
+        )
+        count = 0
+        grouped = itertools.groupby(rows.iterator(chunk_size=2000), key=lambda r: r[0])
+        while True:
+            chunk = list(itertools.islice(grouped, DIGEST_CHUNK))
+            if not chunk:
+                break
+            by_deputy = {deputy_id: list(items) for deputy_id, items in chunk}
+            deputies = Deputy.objects.filter(pk__in=by_deputy, is_active=True).select_related("user")
+            for deputy in deputies:
+                cases = [
+                    {"code": r[2], "title": r[3], "state": CaseState(r[4]).label, "deadline": r[5], "overdue": bool(r[6])}
+                    for r in by_deputy[deputy.pk]
+                ]
+                context = {
+                    "deputy": deputy,
+                    "week": period,
+                    "cases": cases[:20],
+                    "more": max(0, len(cases) - 20),
+                    "total": len(cases),
+                    "overdue": sum(1 for c in cases if c["overdue"]),
+                    "due_soon": sum(1 for c in cases if c["deadline"] and today <= c["deadline"] <= soon),
+                }
+                keys = outbox_add(
+                    kind="deputy_digest",
+                    recipients=recipients.deputy_recipients(deputy),
+                    channels_={Channel.INAPP, Channel.EMAIL},
+                    context=context,
+                    dedup=f"digest:{period}:d{deputy.pk}",
+                    url=_deputy_home(),
+                    now=now,
+                )
+                count += bool(keys)
+        state.last_date = monday
+        state.save(update_fields=["last_date", "updated_at"])
+    logger.info("weekly digest %s: %s deputies", period, count)
+    return count
+
+
+def _deputy_home() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("deputy_workspace:home")
+    except NoReverseMatch:
+        return ""
+
+
+def _upcoming_receptions(today: dt.date) -> list[tuple[Station, dt.date, ReceptionDay | None]]:
+    """Reception days whose announcement date (date − station's
+    reception_announce_days) has come: scheduled ReceptionDay rows, and the
+    stations' rule days for subscribed stations without a row that day."""
+    horizon = Station.objects.filter(subscriptions__isnull=False).aggregate(m=Max("reception_announce_days"))["m"]
+    if horizon is None:
+        return []
+    until = today + dt.timedelta(days=horizon)
+    out: dict[tuple[int, dt.date], tuple] = {}
+    scheduled = (
+        ReceptionDay.objects.filter(date__gte=today, date__lte=until, station__subscriptions__isnull=False)
+        .select_related("station")
+        .distinct()
+    )  # index reception_day_date
+    for rd in scheduled:
+        if rd.date - dt.timedelta(days=rd.station.reception_announce_days) <= today:
+            out[(rd.station_id, rd.date)] = (rd.station, rd.date, rd)
+    try:
+        from stations.reception import next_reception_date
+    except ImportError:  # pragma: no cover - the rule helper belongs to stations
+        next_reception_date = None
+    if next_reception_date is not None:
+        ruled = Station.objects.filter(
+            is_active=True, reception_rule__in=[ReceptionRule.MONTHLY, ReceptionRule.WEEKLY], subscriptions__isnull=False
+        ).distinct()
+        for station in ruled:
+            day = next_reception_date(station, after=today)
+            if day and day - dt.timedelta(days=station.reception_announce_days) <= today and (station.pk, day) not in out:
+                out[(station.pk, day)] = (station, day, None)
+    return sorted(out.values(), key=lambda t: (t[1], t[0].pk))
+
+
+def reception_announcements_send(*, now=None) -> int | None:
+    """Tell subscribers of each coming reception day, once per (station, date)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.time() < conf.send_after():
+        return None
+    today = local.date()
+    with transaction.atomic():
+        state = _claim_period(RECEPTION, today)
+        if state is None:
+            return None
+        count = 0
+        for station, day, reception in _upcoming_receptions(today):
+            subs = ReceptionSubscription.objects.filter(station=station).select_related("user").order_by("id")
+            to = []
+            for sub in subs:
+                if sub.user_id and sub.user.is_active:
+                    on = {Channel.INAPP, Channel.EMAIL} | ({Channel.SMS} if sub.phone else set())
+                    to.append(To(user=sub.user, email=sub.email, phone=sub.phone, channels=frozenset(on)))
+                else:
+                    if sub.email:
+                        to.append(To(email=sub.email, channels=frozenset({Channel.EMAIL})))
+                    if sub.phone:
+                        to.append(To(phone=sub.phone, channels=frozenset({Channel.SMS})))
+            keys = outbox_add(
+                kind="reception_announcement",
+                recipients=to,
+                channels_={Channel.INAPP, Channel.EMAIL, Channel.SMS},
+                context={"station": station, "day": day, "reception": reception},
+                dedup=f"reception:s{station.pk}:{day.isoformat()}",
+                url=_station_url(station),
+                now=now,
+            )
+            count += len(keys)
+        state.last_date = today
+        state.save(update_fields=["last_date", "updated_at"])
+    return count
+
+
+def _station_url(station) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("stations:detail", args=[station.code])
+    except NoReverseMatch:
+        return ""

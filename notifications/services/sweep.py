@@ -1,0 +1,56 @@
+"""One sweep: everything that is due, derived from the database.
+
+Run by beat every two minutes (``congress_portal/celery.py``), by
+``manage.py send_reminders`` and by ``make run``'s beat. Each step is
+idempotent and claims its rows with SKIP LOCKED, so sweeps may overlap and a
+sweep after an outage catches up with all that was missed. When nothing is
+due it costs a few indexed queries (pending events, the day's scan marker,
+due reminders, due messages), whatever the number of cases.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .events import events_dispatch_pending
+from .outbox import Delivery, outbox_deliver
+from .periodic import deputy_digests_send, reception_announcements_send
+from .reminders import reminders_process, reminders_scan
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepResult:
+    events: int = 0
+    reminders_created: int = 0
+    reminder_messages: int = 0
+    digests: int = 0
+    announcements: int = 0
+    delivery: Delivery = field(default_factory=Delivery)
+
+    def summary(self) -> str:
+        d = self.delivery
+        return (
+            f"events={self.events} reminders_created={self.reminders_created} reminder_messages={self.reminder_messages} "
+            f"digests={self.digests} announcements={self.announcements} "
+            f"sent={d.sent} retried={d.retried} failed={d.failed} cancelled={d.cancelled} more={d.more}"
+        )
+
+
+def sweep_run(*, now=None, deliver: bool = True, time_budget: float | None = None) -> SweepResult:
+    """(a) dispatch events the tasks missed, (b) create and process due
+    reminders, (c) weekly digest / reception notices if their time has come
+    and they have not run, (d) deliver due messages."""
+    result = SweepResult()
+    result.events = len(events_dispatch_pending(now=now))
+    result.reminders_created = reminders_scan(now=now) or 0
+    result.reminder_messages = len(reminders_process(now=now))
+    result.digests = deputy_digests_send(now=now) or 0
+    result.announcements = reception_announcements_send(now=now) or 0
+    if deliver:
+        result.delivery = outbox_deliver(now=now, time_budget=time_budget)
+    if any((result.events, result.reminders_created, result.reminder_messages, result.delivery.sent, result.delivery.failed)):
+        logger.info("sweep at %s: %s", timezone.localtime(now or timezone.now()).isoformat(), result.summary())
+    return result

@@ -1,0 +1,96 @@
+"""Celery tasks: thin wrappers that take ids and call a service.
+
+All are ``bind=True`` with bounded retries and soft/hard time limits. They
+are safe to run twice or concurrently: the services claim rows with SKIP
+LOCKED and dedup keys make each message once.
+"""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError
+
+from .services.events import event_dispatch
+from .services.outbox import outbox_deliver
+from .services.periodic import deputy_digests_send, reception_announcements_send
+from .services.sweep import sweep_run
+
+logger = logging.getLogger(__name__)
+
+RETRY_COUNTDOWN = 30
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=100, time_limit=120, acks_late=True)
+def sweep(self):
+    """The periodic sweep (beat: every 2 minutes). Leaves headroom under the
+    soft limit and hands any backlog to ``deliver_outbox``."""
+    try:
+        result = sweep_run(time_budget=60)
+    except SoftTimeLimitExceeded:
+        logger.warning("sweep stopped by its time limit; the next sweep continues")
+        return None
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    if result.delivery.more:
+        enqueue(deliver_outbox)
+    return result.summary()
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=60, time_limit=90, acks_late=True)
+def dispatch_event(self, event_id: int):
+    """Right after a commit: the event's messages, delivered at once."""
+    try:
+        keys = event_dispatch(event_id=event_id)
+        if keys:
+            outbox_deliver(dedup_keys=keys, time_budget=40)
+    except SoftTimeLimitExceeded:
+        return None
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    return len(keys or [])
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=100, time_limit=120, acks_late=True)
+def deliver_outbox(self):
+    """Drain a backlog (digest day): parallel workers share it via SKIP LOCKED."""
+    try:
+        result = outbox_deliver(time_budget=80)
+    except SoftTimeLimitExceeded:
+        return None
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    if result.more:
+        enqueue(deliver_outbox)
+    return result.sent
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=300, time_limit=360, acks_late=True)
+def send_deputy_digests(self):
+    try:
+        count = deputy_digests_send()
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    enqueue(deliver_outbox)
+    return count
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=100, time_limit=120, acks_late=True)
+def send_reception_announcements(self):
+    try:
+        count = reception_announcements_send()
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    enqueue(deliver_outbox)
+    return count
+
+
+def enqueue(task, *args) -> bool:
+    """Publish without blocking and without raising: when the broker is down
+    the sweep does the work later (README "Reminders and notifications")."""
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception as exc:  # kombu OperationalError, socket errors, eager-mode failures
+        logger.warning("could not enqueue %s%r (%s); the sweep will pick it up", task.name, args, exc)
+        return False
+    return True
