@@ -199,6 +199,14 @@ def opinions_for_suggestion(user, ids=None) -> QuerySet:
     return qs
 
 
+def suggestion_by_key(user, key: str) -> Case | None:
+    """The suggestion the user's deputy already made from this form."""
+    deputy = workspace_deputy(user)
+    if deputy is None or not key:
+        return None
+    return Case.objects.filter(submission_key=key[:64], kind=CaseKind.SUGGESTION, responsible_deputy=deputy).only("pk").first()
+
+
 def cosigner_choices(user) -> QuerySet:
     """Deputies who may be invited to co-sign: the active deputies of the
     user's congresses, stations (mixed grouping puts the neighbours there)

@@ -306,6 +306,11 @@ def suggestion_new(request):
     opinions_qs = selectors.opinions_for_suggestion(request.user)
     cosigners_qs = selectors.cosigner_choices(request.user)
     if request.method == "POST":
+        earlier = selectors.suggestion_by_key(request.user, request.POST.get("submission_key", ""))
+        if earlier is not None:
+            # The form was sent twice (double tap, resend after a timeout):
+            # its opinions are taken now, so show what the first send made.
+            return redirect("deputy_workspace:case", pk=earlier.pk)
         form = SuggestionForm(request.POST, opinions_qs=opinions_qs, cosigners_qs=cosigners_qs)
         if form.is_valid():
             d = form.cleaned_data
