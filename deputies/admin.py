@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -33,6 +34,9 @@ class DeputyScopedAdminMixin:
     def _obj_in_scope(self, request, obj) -> bool:
         deputy = self._deputy_of(obj)
         return deputy is not None and deputy_in_scope(request.user, deputy)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404  # out of scope looks like missing (see regions/admin_scoping.py)
 
     def has_view_permission(self, request, obj=None):
         if obj is not None and not self._obj_in_scope(request, obj):

@@ -7,6 +7,7 @@ foreign-key choices are limited the same way.
 """
 
 from django.contrib import admin
+from django.http import Http404
 
 from .models import Region
 from .scoping import region_in_scope, scope_queryset, sees_everything
@@ -50,6 +51,11 @@ class RegionScopedAdminMixin:
         if not isinstance(target, Region):
             return False
         return region_in_scope(request.user, target)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the admin index for a missing object; an object
+        # outside the user's subtree is not there for them: an honest 404.
+        raise Http404
 
     def save_model(self, request, obj, form, change):
         # A staff user cannot move an object out of (or into) another subtree.
