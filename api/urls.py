@@ -12,6 +12,7 @@ app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False  # one URL per resource; JSON only
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("stations", views.StationViewSet, basename="station")
 router.register("deputies", views.DeputyViewSet, basename="deputy")

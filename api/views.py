@@ -236,7 +236,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     # -- helpers --
 
+    def _case(self) -> Case:
+        """The addressed case, scope-checked (404) before any input is read."""
+        if not hasattr(self, "_scoped_case"):
+            self._scoped_case = self.get_object()
+        return self._scoped_case
+
     def _input(self, serializer_class):
+        self._case()
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
@@ -255,7 +262,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(case).data, status=code)
 
     def _run(self, service, **kwargs):
-        case = self.get_object()
+        case = self._case()
         service(case_id=case.pk, user=self.request.user, **kwargs)
         return self._respond(case.pk)
 
@@ -330,7 +337,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def contacts(self, request, pk=None):
         data = self._input(s.ContactSerializer)
-        case = self.get_object()
+        case = self._case()
         record = actions.case_add_contact(case_id=case.pk, user=request.user, **data)
         return Response(s.ContactRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -387,6 +394,6 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
         data = self._input(s.NoteSerializer)
-        case = self.get_object()
+        case = self._case()
         note = actions.case_add_note(case_id=case.pk, user=request.user, **data)
         return Response(s.NoteOutSerializer(note).data, status=status.HTTP_201_CREATED)

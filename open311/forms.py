@@ -53,7 +53,7 @@ class ServiceRequestForm(forms.Form):
     first_name = forms.CharField(max_length=25, required=False)
     last_name = forms.CharField(max_length=25, required=False)
     phone = forms.CharField(max_length=30, required=False)
-    media_url = forms.URLField(max_length=500, required=False)
+    media_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
     jurisdiction_id = forms.CharField(max_length=100, required=False)
 
     def clean_service_code(self):
