@@ -72,7 +72,7 @@ class MessageAdmin(StaffReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("接收方"))
     def recipient_display(self, obj):
-        who = str(obj.recipient) if obj.recipient_id else (_("群众") if obj.to_resident else "")
+        who = str(obj.recipient) if obj.recipient_id else (str(_("群众")) if obj.to_resident else "")
         return " ".join(part for part in (who, obj.address_display if obj.channel != "inapp" else "") if part)
 
     def has_resend_permission(self, request):

@@ -58,7 +58,9 @@ def world(regions):
     station = StationFactory(region=ty["township"])
     staff = StaffUserFactory(username="county-staff", region=ty["county"], email="staff@xhl.example.cn", mobile="13900000001")
     city_staff = StaffUserFactory(username="city-staff", region=ty["city"], email="city@ty.example.cn")
-    leader = UserFactory(username="leader", role=Role.LEADER, is_staff=True, region=ty["county"], email="leader@xhl.example.cn", mobile="13900000009")
+    leader = UserFactory(
+        username="leader", role=Role.LEADER, is_staff=True, region=ty["county"], email="leader@xhl.example.cn", mobile="13900000009"
+    )
     other_staff = StaffUserFactory(username="shenyang-staff", region=regions["shenyang"]["county"], email="sy@example.cn")
     unit = UnitFactory(name="杏花岭区住建局", region=ty["county"], email="office@zjj.example.cn")
     unit_users = [

@@ -150,7 +150,9 @@ def test_new_deadline_due_today_gets_its_reminder_from_the_event(world):
     events_dispatch_pending(now=at(dt.date(2024, 10, 8), 9))
     # A reassignment today sets a deadline whose "due" stage is today.
     set_deadline(case, dt.date(2024, 10, 8))
-    event = CaseEvent.objects.create(case=case, action="reassign", from_state="disputed", to_state="assigned", created_at=at(dt.date(2024, 10, 8), 10))
+    event = CaseEvent.objects.create(
+        case=case, action="reassign", from_state="disputed", to_state="assigned", created_at=at(dt.date(2024, 10, 8), 10)
+    )
     sweep_run(now=at(dt.date(2024, 10, 8), 10, 1))
     assert "due" in reminder_kinds(case)
     assert Message.objects.filter(reminder__case=case, reminder__kind="due", status="sent").exists()
