@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
 from proposals.models import Case, CaseState, Category, Reply
@@ -80,12 +81,34 @@ def case_for_tracking(code: str, digits: str) -> Case | None:
     return case
 
 
+# The state in words a resident understands, with what happens next.
+RESIDENT_STATE = {
+    CaseState.SUBMITTED: _("已收到，等待受理"),
+    CaseState.ACCEPTED: _("已受理，正在安排办理单位"),
+    CaseState.RETURNED: _("未受理（已退回）"),
+    CaseState.REDIRECTED: _("已转其他渠道办理"),
+    CaseState.MERGED: _("与相同问题合并办理"),
+    CaseState.REJECTED: _("不予受理"),
+    CaseState.ASSIGNED: _("已交承办单位"),
+    CaseState.DISPUTED: _("正在调整承办单位"),
+    CaseState.IN_HANDLING: _("承办单位正在办理"),
+    CaseState.REPLIED: _("已答复，请您评价"),
+    CaseState.EVALUATED: _("已评价，等待办结"),
+    CaseState.REHANDLING: _("正在重新办理"),
+    CaseState.CLOSED: _("已办结"),
+}
+
+
 @dataclass
 class TrackView:
     case: Case
     steps: list = field(default_factory=list)
     reply: Reply | None = None
     can_rate: bool = False
+
+    @property
+    def state_label(self) -> str:
+        return str(RESIDENT_STATE.get(self.case.state, self.case.get_state_display()))
 
 
 def track_view(case: Case) -> TrackView:
