@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from regions.scoping import region_in_scope
@@ -37,6 +38,7 @@ from ..models import (
     ContactWay,
     Feedback,
     FollowUpStatus,
+    PhoneRevealLog,
     RaterKind,
     Rating,
     Reply,
@@ -92,6 +94,7 @@ from .workflow import apply_transition, check_transition, lock_case, record_even
 #: Signed reply scans: what a scanner or phone produces, and a sane size.
 SIGNED_FILE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
 SIGNED_FILE_MAX_BYTES = 10 * 1024 * 1024
+_REVEAL_LABEL = _("查看完整号码")
 
 # --- helpers -----------------------------------------------------------------------
 
@@ -788,6 +791,18 @@ def case_add_note(*, case_id, user, text: str) -> CaseNote:
         return CaseNote.objects.create(case=case, author=user, text=text)
 
 
+def case_reveal_phone(*, case_id, user, reason: str = "") -> str:
+    """The resident's full number for those who must call back
+    (``access.can_see_full_phone``); every reveal is logged (PIPL)."""
+    from .intake import case_phone
+
+    case = Case.objects.select_related("station").get(pk=case_id)
+    if not access.can_see_full_phone(user, case):
+        raise WorkflowError(str(MSG_NO_PERMISSION % {"action": _REVEAL_LABEL}))
+    PhoneRevealLog.objects.create(case=case, user=user, reason=(reason or "")[:200])
+    return case_phone(case)
+
+
 __all__ = [
     "case_accept",
     "case_return",
@@ -810,5 +825,6 @@ __all__ = [
     "case_publish",
     "case_mark_implemented",
     "case_add_note",
+    "case_reveal_phone",
     "validate_signed_file",
 ]

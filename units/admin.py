@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from congress_portal.pagination import EstimatedCountPaginator
+from proposals.models.cases import FINAL_STATES
+from regions.admin_scoping import RegionScopedAdminMixin
+
+from .models import HandlingUnit
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """Handling units of the staff member's subtree; members are picked by autocomplete."""
+
+    region_field = "region"
+    list_display = ("name", "short_name", "kind", "region", "contact_person", "active_cases", "is_active")
+    list_filter = ("kind", "is_active")
+    list_select_related = ("region",)
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("region", "members")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        # Open lead assignments per unit, counted in the list query itself.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _active_cases=Count(
+                    "assignments",
+                    filter=Q(assignments__is_active=True, assignments__role="lead") & ~Q(assignments__case__state__in=FINAL_STATES),
+                )
+            )
+        )
+
+    @admin.display(description=_("在办案件"), ordering="_active_cases")
+    def active_cases(self, obj):
+        return obj._active_cases
