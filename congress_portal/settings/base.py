@@ -183,13 +183,15 @@ else:
     # No server needed: the file-system transport passes messages through a
     # folder that the web process, the worker and beat share.
     _broker_dir = VAR_DIR / "celery-broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast (control) messages; kombu's default is ./control in the CWD.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TIMEZONE = TIME_ZONE
