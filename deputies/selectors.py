@@ -32,6 +32,7 @@ from proposals.selectors import case_timeline
 from proposals.services.suggestions import EVENT_LABELS as SUGGESTION_EVENT_LABELS
 from proposals.services.suggestions import UNUSABLE_OPINION_STATES
 from stations.models import ReceptionDay, Station, StationMembership
+from stations.reception import describe_rule, next_reception_date
 
 from .models import Deputy, DutyActivity, DutyKind, Mandate
 
@@ -325,12 +326,11 @@ class StationCalendar:
     station: Station
     upcoming: list
     past: list
+    rule: str = ""
 
 
 def rule_dates(station: Station, start: dt.date, end: dt.date) -> list[dt.date]:
     """Dates the station's reception rule yields in [start, end]."""
-    from stations.reception import next_reception_date
-
     out: list[dt.date] = []
     current = start
     for _i in range(60):
@@ -377,7 +377,7 @@ def my_station_calendars(user, today: dt.date | None = None) -> list[StationCale
         for date, day in sorted(scheduled.items(), reverse=True):
             if date < today and any(x.pk == deputy.pk for x in day.deputies.all()):
                 past.append(_calendar_day(date, day, deputy, opinion_counts.get((station.pk, date), 0)))
-        calendars.append(StationCalendar(station=station, upcoming=upcoming, past=past))
+        calendars.append(StationCalendar(station=station, upcoming=upcoming, past=past, rule=describe_rule(station)))
     return calendars
 
 

@@ -20,6 +20,7 @@ from proposals.models import Case, CaseKind, Category, Channel
 from proposals.services.intake import case_create
 
 from .models import ReceptionDay, Station, StationMembership
+from .reception import next_reception_date
 
 # How far ahead a deputy may sign up for a rule date.
 SIGNUP_HORIZON_DAYS = 186
@@ -60,8 +61,6 @@ def is_station_member(deputy: Deputy, station_id: int, today: dt.date | None = N
 
 def is_rule_date(station: Station, date: dt.date) -> bool:
     """True when the station's reception rule yields ``date``."""
-    from .reception import next_reception_date
-
     return next_reception_date(station, after=date) == date
 
 
