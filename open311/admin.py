@@ -71,7 +71,7 @@ class ApiKeyAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
                     if not data.get("station") and not data.get("region"):
                         raise ValidationError(services.MSG_KEY_NEEDS_PLACE)
                     if data.get("station"):
-                        self.instance.region = data["station"].region
+                        data["region"] = data["station"].region
                     return data
 
             return IssueForm
