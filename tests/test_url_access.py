@@ -1,0 +1,196 @@
+"""Every URL of the project, walked from the URL conf: anonymous users get a
+login redirect, 401, 403, 404 or 405 everywhere except on the explicit
+allowlist of public pages below, which must not fail either (no 500).
+
+A page added without protection fails here until it is protected, or added
+to ``PUBLIC`` on purpose (public pages: /work/team/INTERFACES.md).
+(Zulip's PublicURLTest.)
+"""
+
+import itertools
+import re
+from fnmatch import fnmatchcase
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RoutePattern
+
+from tests.factories import DeputyFactory, MandateFactory, MembershipFactory, StationFactory
+
+PUBLIC = (
+    "home",
+    "healthz",
+    "set_language",  # i18n
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "admin:login",
+    "admin:logout",
+    # Public directories, station pages and their QR codes.
+    "stations:list",
+    "stations:detail",
+    "stations:poster",
+    "stations:qr_svg",
+    "stations:qr_png",
+    "deputies:list",
+    "deputies:detail",
+    # Residents' intake: kiosk, deputy "给Ta留言" page and QR, tracking.
+    "intake:kiosk*",
+    "intake:deputy",
+    "intake:deputy_qr*",
+    "intake:deputy_poster",
+    "intake:track*",
+    # API description and token login; Open311 GeoReport (its own key checks).
+    "api:schema",
+    "api:docs",
+    "api:redoc",
+    "api:token",
+    # The API's read-only public data, the same as the public pages show.
+    "api:region-list",
+    "api:region-detail",
+    "api:station-list",
+    "api:station-detail",
+    "api:deputy-list",
+    "api:deputy-detail",
+    "api:reception-day-list",
+    "api:reception-day-detail",
+    "api:category-list",
+    "api:reply-class-list",
+    "open311:*",
+)
+
+DENIED = {401, 403, 404, 405}
+
+
+def is_public(name: str) -> bool:
+    return any(fnmatchcase(name, pattern) for pattern in PUBLIC)
+
+
+def params_of(pattern) -> list[str]:
+    if isinstance(pattern, RoutePattern):
+        return list(pattern.converters)
+    return list(pattern.regex.groupindex)
+
+
+def walk(resolver=None, namespace=(), params=()):
+    """(qualified name, parameter names) of every URL, and unnamed patterns as (None, route)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = (*namespace, entry.namespace) if entry.namespace else namespace
+            yield from walk(entry, ns, (*params, *params_of(entry.pattern)))
+        elif isinstance(entry, URLPattern):
+            if entry.name is None:
+                yield None, ":".join(namespace) + " " + str(entry.pattern)
+            else:
+                yield ":".join((*namespace, entry.name)), (*params, *params_of(entry.pattern))
+
+
+@pytest.fixture
+def samples(regions):
+    """Values that resolve to real objects, so that a 404 is not the only answer."""
+    station = StationFactory(code="url-walk", region=regions["taiyuan"]["township"])
+    deputy = DeputyFactory()
+    MandateFactory(deputy=deputy)
+    MembershipFactory(station=station, deputy=deputy)
+    return {
+        "code": [station.code, regions["taiyuan"]["county"].code[:6]],
+        "station_code": [station.code],
+        "public_id": [deputy.public_id],
+        "app_label": ["stations", "auth"],
+        "uidb64": ["MQ"],
+        "token": ["set-password"],
+        "format": ["json"],
+        "fmt": ["svg", "png", "json", "xml"],
+        "url": ["stations/"],
+    }
+
+
+def candidate_values(name, samples):
+    return [*samples.get(name, []), "1", "x", "a1b2c3d4", "00000000-0000-0000-0000-000000000001"]
+
+
+def build_url(name, params, samples):
+    unique = list(dict.fromkeys(params))
+    for values in itertools.product(*(candidate_values(p, samples) for p in unique)):
+        try:
+            return reverse(name, kwargs=dict(zip(unique, values, strict=True)))
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def login_paths():
+    return {reverse(settings.LOGIN_URL) if not settings.LOGIN_URL.startswith("/") else settings.LOGIN_URL, reverse("admin:login")}
+
+
+def is_login_redirect(response) -> bool:
+    if response.status_code not in (301, 302):
+        return False
+    return urlparse(response["Location"]).path in login_paths()
+
+
+@pytest.mark.django_db
+def test_every_non_public_url_refuses_anonymous_users(client, samples):
+    unprotected, unbuildable, unnamed, public_errors = [], [], [], []
+    seen = set()
+    for name, params in walk():
+        if name is None:
+            # Django admin's own catch-all is unnamed; anything else must be named.
+            if not params.startswith("admin "):
+                unnamed.append(params)
+            continue
+        url = build_url(name, params, samples)
+        if url is None:
+            unbuildable.append(name)
+            continue
+        if url in seen:
+            continue
+        seen.add(url)
+        match = resolve(urlparse(url).path)
+        if match.view_name != name:
+            continue  # shadowed by an earlier pattern with the same path
+        if is_public(name):
+            status = client.get(url).status_code
+            if status >= 500:
+                public_errors.append(f"{name} {url} -> {status}")
+            continue
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code == 405 and method == "get":
+                continue  # POST-only: the POST must be refused too
+            if not (response.status_code in DENIED or is_login_redirect(response)):
+                unprotected.append(f"{method.upper()} {name} {url} -> {response.status_code}")
+            break
+    assert not unnamed, f"give these URL patterns a name: {unnamed}"
+    assert not unbuildable, f"add sample values for these URLs' parameters: {unbuildable}"
+    assert not public_errors, f"public pages failing: {public_errors}"
+    assert not unprotected, "anonymous users reach non-public URLs (protect them, or add to PUBLIC on purpose):\n" + "\n".join(unprotected)
+    assert len(seen) > 50  # the walk really walked
+
+
+@pytest.mark.django_db
+def test_public_pages_are_reachable_anonymously(client, samples):
+    for name, args in (
+        ("home", []),
+        ("stations:list", []),
+        ("stations:detail", ["url-walk"]),
+        ("stations:qr_svg", ["url-walk"]),
+        ("deputies:list", []),
+        ("deputies:detail", samples["public_id"]),
+        ("login", []),
+        ("healthz", []),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_allowlist_names_only_public_pages():
+    # Workspaces, admin and the liaison officers' paper entry are never public.
+    for name in ("admin:index", "deputy_workspace:home", "unit:home", "intake:paper", "notifications:list", "api:case-list"):
+        assert not is_public(name), name
+    assert re.fullmatch(r"[\w:*\-]+", "".join(PUBLIC))
