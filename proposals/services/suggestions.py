@@ -112,7 +112,7 @@ def suggestion_create(
     now = timezone.now()
     with transaction.atomic():
         opinions = list(
-            cases_for_deputy(user, Case.objects.select_for_update())
+            cases_for_deputy(user, Case.objects.select_for_update(of=("self",)))
             .filter(pk__in=opinion_ids, kind=CaseKind.OPINION, suggestion__isnull=True)
             .exclude(state__in=UNUSABLE_OPINION_STATES)
             .select_related("region", "station")
@@ -180,7 +180,7 @@ def suggestion_respond(*, case_id: int, user, accept: bool) -> Case:
     deputy = _deputy_of(user)
     with transaction.atomic():
         signer = (
-            CaseSigner.objects.select_for_update()
+            CaseSigner.objects.select_for_update(of=("self",))
             .select_related("case")
             .filter(case_id=case_id, deputy=deputy, role=SignerRole.COSIGNER, case__kind=CaseKind.SUGGESTION)
             .first()
