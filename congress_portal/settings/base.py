@@ -302,14 +302,15 @@ NOTIFICATIONS_SMS = {
     "TIMEOUT": float(os.environ.get("NOTIFICATIONS_SMS_TIMEOUT", 10)),
 }
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Enqueueing after a commit must fail fast when Redis is down (the sweep
+# sends what the task would have sent), not retry for seconds in a request.
+NOTIFICATIONS_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 if REDIS_URL:
-    # Enqueueing after a commit must fail fast when Redis is down (the sweep
-    # sends what the task would have sent), not retry for seconds in a request.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.2,
-        "interval_max": 0.5,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = NOTIFICATIONS_BROKER_TRANSPORT_OPTIONS
