@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from congress_portal.pagination import EstimatedCountPaginator
-from regions.admin_scoping import RegionScopedAdminMixin
+from regions.admin_scoping import RegionScopedAdminMixin, ScopedCountPaginator
 
 from .models import User
 
@@ -23,7 +22,7 @@ class UserAdmin(RegionScopedAdminMixin, DjangoUserAdmin):
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("display_name", "mobile", "email", "first_name", "last_name")}),

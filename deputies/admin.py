@@ -5,8 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from congress_portal.pagination import EstimatedCountPaginator
-from regions.admin_scoping import RegionScopedAdminMixin
+from regions.admin_scoping import RegionScopedAdminMixin, ScopedCountPaginator
 from regions.models import Region, normalize_code
 from regions.scoping import region_in_scope, scope_queryset, sees_everything, user_region_prefix
 from stations.models import StationMembership
@@ -158,7 +157,7 @@ class DeputyAdmin(DeputyScopedAdminMixin, admin.ModelAdmin):
         (_("记录"), {"fields": ("created_at",)}),
     )
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
     list_select_related = ("home_region",)
 
     def get_queryset(self, request):
@@ -201,7 +200,7 @@ class MandateAdmin(DeputyScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("deputy", "congress")
     list_select_related = ("deputy", "congress")
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
 
 
 @admin.register(DeputyGroup)
@@ -233,7 +232,7 @@ class DutyActivityAdmin(DeputyScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_by", "created_at")
     list_select_related = ("deputy", "station")
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
 
     def save_model(self, request, obj, form, change):
         if not deputy_in_scope(request.user, obj.deputy):

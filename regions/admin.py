@@ -1,8 +1,6 @@
 from django.contrib import admin
 
-from congress_portal.pagination import EstimatedCountPaginator
-
-from .admin_scoping import RegionScopedAdminMixin
+from .admin_scoping import RegionScopedAdminMixin, ScopedCountPaginator
 from .models import Region
 from .scoping import region_in_scope
 
@@ -20,7 +18,7 @@ class RegionAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     ordering = ("code",)
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
     list_per_page = 50
 
     def _obj_in_scope(self, request, obj) -> bool:

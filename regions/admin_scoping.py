@@ -7,10 +7,27 @@ foreign-key choices are limited the same way.
 """
 
 from django.contrib import admin
+from django.core.exceptions import EmptyResultSet
 from django.http import Http404
+from django.utils.functional import cached_property
+
+from congress_portal.pagination import EstimatedCountPaginator
 
 from .models import Region
 from .scoping import region_in_scope, scope_queryset, sees_everything
+
+
+class ScopedCountPaginator(EstimatedCountPaginator):
+    """The estimated count, and 0 for a queryset that cannot match anything
+    (a staff account without a region gets ``qs.none()``, which has no SQL
+    to EXPLAIN on PostgreSQL)."""
+
+    @cached_property
+    def count(self):
+        try:
+            return super().count
+        except EmptyResultSet:
+            return 0
 
 
 class RegionScopedAdminMixin:

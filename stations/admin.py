@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from congress_portal.pagination import EstimatedCountPaginator
 from deputies.models import Deputy
 from deputies.scoping import scope_deputies
-from regions.admin_scoping import RegionScopedAdminMixin
+from regions.admin_scoping import RegionScopedAdminMixin, ScopedCountPaginator
 from regions.scoping import scope_queryset, sees_everything
 
 from .models import AssessmentResult, ChecklistItem, ReceptionDay, ReceptionSubscription, Station, StationAssessment, StationMembership
@@ -54,7 +53,7 @@ class StationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("region", "head_deputy")
     inlines = (StationMembershipInline,)
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
     fieldsets = (
         (None, {"fields": ("code", "name", "kind", "region", "parent", "description", "is_active")}),
         (_("地址与开放"), {"fields": ("address", ("latitude", "longitude"), "opening_hours", "public_phone")}),
@@ -100,7 +99,7 @@ class StationMembershipAdmin(StationRegionScopedAdmin):
     autocomplete_fields = ("station", "deputy")
     list_select_related = ("deputy", "station")
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
 
 
 @admin.register(ChecklistItem)
@@ -172,7 +171,7 @@ class ReceptionDayAdmin(StationRegionScopedAdmin):
     readonly_fields = ("recorded_by", "recorded_at")
     list_select_related = ("station",)
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
 
 
 @admin.register(ReceptionSubscription)
@@ -183,4 +182,4 @@ class ReceptionSubscriptionAdmin(StationRegionScopedAdmin):
     raw_id_fields = ("user",)
     list_select_related = ("station", "user")
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = ScopedCountPaginator
