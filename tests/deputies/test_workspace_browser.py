@@ -1,9 +1,11 @@
 """In a real Chromium on a phone-sized screen: a deputy logs in, opens a
-case from "my cases", adds a contact record and rates the reply."""
+case from "my cases", adds a contact record and rates the reply. The pages
+fit the screen and pass axe-core's WCAG 2.2 A/AA rules."""
 
 import pytest
 
 from proposals.models import CaseState, ContactRecord, Feedback, Rating
+from tests.conftest import axe_violations
 from tests.proposals.builders import case_in_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +29,14 @@ def test_deputy_logs_in_opens_a_case_adds_a_contact_record_and_rates_the_reply(p
     page.wait_for_url("**/deputy/")
     assert "王丽华代表的工作台" in page.content()
     assert no_horizontal_scroll(page)
+    assert axe_violations(page) == []
 
     page.click("text=幸福小区路灯不亮")
     page.wait_for_url(f"**/deputy/cases/{case.pk}/")
     assert page.locator("h1").inner_text() == "幸福小区路灯不亮"
     assert "经现场查看，已安排维修" in page.content()
     assert no_horizontal_scroll(page)
+    assert axe_violations(page) == []
 
     page.click("text=添加沟通联系记录")
     page.select_option("#contact-form select[name=way]", "visit")
