@@ -1,0 +1,56 @@
+"""Timeline and list selectors."""
+
+import pytest
+
+from proposals import selectors
+from proposals.models import CaseState, Rating
+from proposals.services import actions
+
+from .builders import case_in_state
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_timeline_uses_plain_words_and_hides_internal_steps(world, django_assert_num_queries):
+    case = case_in_state(world, CaseState.DISPUTED)
+    actions.case_reassign(case_id=case.pk, user=world.staff, lead_unit_id=world.unit_b.pk, reason="内部调整原因")
+    actions.case_request_supervision(case_id=case.pk, user=world.deputy_user, reason="请督办")
+    with django_assert_num_queries(1):
+        steps = selectors.case_timeline(case)
+    labels = [s.label for s in steps]
+    assert labels == ["已收到", "已受理", "已交办", "已交办"]
+    assert all(s.actor == "" and s.reason == "" for s in steps)
+    assert "主办：杏花岭区城市管理局" in steps[-1].detail
+    internal = selectors.case_timeline(case, audience="internal")
+    assert [s.action for s in internal][-3:] == ["dispute", "reassign", "request_supervision"]
+    assert internal[-2].reason == "内部调整原因" and internal[-2].actor
+
+
+def test_public_timeline_tells_residents_why_a_case_was_returned(world):
+    case = world.opinion()
+    actions.case_return(case_id=case.pk, user=world.staff, reason="请补充具体地址")
+    steps = selectors.case_timeline(case)
+    assert steps[-1].label == "已退回" and steps[-1].reason == "请补充具体地址"
+
+
+def test_timeline_of_a_full_case(world):
+    case = case_in_state(world, CaseState.REHANDLING)
+    actions.case_reply(case_id=case.pk, user=world.unit_a_user, text="第二次答复", reply_class_code="A")
+    actions.case_feedback(case_id=case.pk, user=world.deputy_user, rating=Rating.SATISFIED)
+    labels = [s.label for s in selectors.case_timeline(case)]
+    assert labels == ["已收到", "已受理", "已交办", "办理中", "已答复", "不满意，重新办理", "已答复", "已评价"]
+    assert selectors.case_timeline(case)[-2].detail == "第 2 次答复"
+
+
+def test_overdue_board_and_unit_counts_respect_scope(world):
+    import datetime as dt
+
+    from proposals.models import Case
+
+    late = case_in_state(world, CaseState.IN_HANDLING)
+    Case.objects.filter(pk=late.pk).update(deadline=dt.date(2024, 1, 1))
+    assert selectors.overdue_board(world.other_staff) == []
+    board = selectors.overdue_board(world.staff)
+    assert board[0]["unit"] == world.unit_a and board[0]["cases"][0]["case"].pk == late.pk
+    assert selectors.unit_action_counts(world.unit_a_user)["overdue"] == 1
+    assert selectors.unit_action_counts(world.unit_b_user)["overdue"] == 0
