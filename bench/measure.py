@@ -1,0 +1,401 @@
+"""Measure one seeded database: ``python -m bench.measure --db bench_1m --out FILE``.
+
+Starts gunicorn on the database, then measures the pages (latency and
+queries per request from the server's X-Query-Count header), the kiosk
+under concurrent load (every accepted submission looked up in the database
+afterwards), and the reminder sweep. Writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _setup(db: str) -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+# --- server -------------------------------------------------------------------------
+class Server:
+    def __init__(self, port: int, workers: int, threads: int, log: Path):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = log
+        cmd = [
+            sys.executable, "-m", "gunicorn", "congress_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads), "--timeout", "120",
+            "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning",
+        ]  # fmt: skip
+        env = dict(os.environ)
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: SIM115
+
+    def wait(self, timeout: float = 60) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log}")
+            try:
+                if requests.get(self.url + "/healthz/", timeout=2).status_code < 500:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start in time")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+# --- who and what to ask for -------------------------------------------------------
+def session_for(user) -> str:
+    """A logged-in session for ``user`` (as the login view would make it)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def pick_targets() -> dict:
+    """The busiest county, deputy and unit: the heaviest pages of their kind."""
+    from django.db import connection
+
+    from accounts.models import User
+    from proposals.models import Case
+    from regions.models import Region
+    from units.models import HandlingUnit
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT region_id FROM proposals_case GROUP BY region_id ORDER BY count(*) DESC LIMIT 1")
+        township = Region.objects.get(pk=cur.fetchone()[0])
+        cur.execute(
+            "SELECT responsible_deputy_id FROM proposals_case WHERE responsible_deputy_id IS NOT NULL "
+            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+        )
+        deputy_id = cur.fetchone()[0]
+        cur.execute("SELECT unit_id FROM proposals_caseassignment WHERE is_active GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+        unit_id = cur.fetchone()[0]
+    county = Region.objects.get(pk=township.parent_id)
+    staff = User.objects.get(username=f"scale-staff-{county.prefix}")
+    county_cases = Case.objects.in_region(county)
+    detail = county_cases.filter(state="closed").order_by("-submitted_at").first() or county_cases.first()
+    search = county_cases.order_by("-submitted_at")[5]
+    tracked = Case.objects.exclude(phone_last4="").filter(region=township).order_by("-submitted_at").first()
+    deputy_user = User.objects.get(deputy__pk=deputy_id)
+    unit_user = HandlingUnit.objects.get(pk=unit_id).members.order_by("pk").first()
+    return {
+        "county": county,
+        "staff": staff,
+        "detail": detail,
+        "search": search,
+        "tracked": tracked,
+        "deputy_user": deputy_user,
+        "unit_user": unit_user,
+        "counts": {
+            "cases": Case.objects.count(),
+            "county_cases": county_cases.count(),
+            "deputy_cases": Case.objects.filter(responsible_deputy_id=deputy_id).count(),
+            "unit_cases": Case.objects.filter(assignments__unit_id=unit_id, assignments__is_active=True).count(),
+        },
+    }
+
+
+# --- page measurements ---------------------------------------------------------------
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def measure_page(session, url: str, *, requests_n: int, warmup: int = 3, method="GET", data_fn=None) -> dict:
+    latencies, queries, statuses, server_ms = [], [], {}, []
+    for i in range(warmup + requests_n):
+        if method == "POST":
+            page = session.get(url, timeout=60)
+            token = CSRF_RE.search(page.text)
+            data = dict(data_fn())
+            if token:
+                data["csrfmiddlewaretoken"] = token.group(1)
+            started = time.perf_counter()
+            resp = session.post(url, data=data, timeout=60, allow_redirects=False)
+        else:
+            started = time.perf_counter()
+            resp = session.get(url, timeout=60, allow_redirects=False)
+        elapsed = (time.perf_counter() - started) * 1000
+        if i < warmup:
+            continue
+        statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
+        latencies.append(elapsed)
+        if "X-Query-Count" in resp.headers:
+            queries.append(int(resp.headers["X-Query-Count"]))
+            server_ms.append(float(resp.headers["X-Server-Ms"]))
+    return {
+        "url": url,
+        "method": method,
+        "n": len(latencies),
+        "status": statuses,
+        "p50_ms": round(percentile(latencies, 0.5), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "server_p50_ms": round(percentile(server_ms, 0.5), 1) if server_ms else None,
+        "queries_min": min(queries) if queries else None,
+        "queries_max": max(queries) if queries else None,
+    }
+
+
+def measure_pages(base: str, targets: dict, requests_n: int) -> dict:
+    import requests
+
+    def client(user=None):
+        s = requests.Session()
+        if user is not None:
+            s.cookies.set("sessionid", session_for(user), domain="127.0.0.1")
+        return s
+
+    staff = client(targets["staff"])
+    county = targets["county"]
+    pages = {}
+    pages["admin triage list (first page)"] = measure_page(staff, f"{base}/admin/proposals/case/", requests_n=requests_n)
+    pages["admin triage list, filtered by county"] = measure_page(
+        staff, f"{base}/admin/proposals/case/?queue=open&region={county.code}", requests_n=requests_n
+    )
+    pages["admin triage list, search by tracking code"] = measure_page(
+        staff, f"{base}/admin/proposals/case/?q={targets['search'].tracking_code}", requests_n=requests_n
+    )
+    pages["admin case page"] = measure_page(staff, f"{base}/admin/proposals/case/{targets['detail'].pk}/change/", requests_n=requests_n)
+    pages["deputy: my cases (/deputy/)"] = measure_page(client(targets["deputy_user"]), f"{base}/deputy/", requests_n=requests_n)
+    pages["unit workspace (/unit/)"] = measure_page(client(targets["unit_user"]), f"{base}/unit/", requests_n=requests_n)
+    tracked = targets["tracked"]
+    if tracked is not None:
+        pages["/track/ lookup (code + last 4 digits)"] = measure_page(
+            client(),
+            f"{base}/track/",
+            requests_n=requests_n,
+            method="POST",
+            data_fn=lambda: {"code": tracked.tracking_code_display, "digits": tracked.phone_last4},
+        )
+    pages["public station directory (/stations/)"] = measure_page(client(), f"{base}/stations/", requests_n=requests_n)
+    return pages
+
+
+# --- kiosk load -------------------------------------------------------------------------
+KEY_RE = re.compile(r'name="submission_key" value="([0-9a-f]+)"')
+CATEGORY_RE = re.compile(r'name="category" value="(\d+)"')
+
+
+def kiosk_load(base: str, station_codes: list[str], *, threads: int, seconds: float) -> dict:
+    import requests
+
+    marker = f"压测{uuid.uuid4().hex[:8]}"
+    lock = threading.Lock()
+    accepted_keys: list[str] = []
+    post_ms: list[float] = []
+    cycle_ms: list[float] = []
+    errors: dict[str, int] = {}
+    stop_at = time.monotonic() + seconds
+
+    def worker(n: int):
+        rng = random.Random(n)
+        s = requests.Session()
+        while time.monotonic() < stop_at:
+            code = rng.choice(station_codes)
+            url = f"{base}/kiosk/{code}/"
+            t0 = time.perf_counter()
+            try:
+                page = s.get(url, timeout=30)
+                token, key, cats = CSRF_RE.search(page.text), KEY_RE.search(page.text), CATEGORY_RE.findall(page.text)
+                if page.status_code != 200 or not token or not key or not cats:
+                    with lock:
+                        errors[f"form {page.status_code}"] = errors.get(f"form {page.status_code}", 0) + 1
+                    time.sleep(0.05)
+                    continue
+                data = {
+                    "csrfmiddlewaretoken": token.group(1),
+                    "submission_key": key.group(1),
+                    "category": rng.choice(cats),
+                    "content": f"小区门口路灯坏了很久，晚上出行不安全，希望尽快修好。{marker}",
+                    "address": "中山路12号",
+                    "resident_name": "张三",
+                    "phone": f"139{rng.randint(0, 99999999):08d}",
+                    "consent": "on",
+                }
+                t1 = time.perf_counter()
+                resp = s.post(url, data=data, timeout=30, allow_redirects=False)
+                t2 = time.perf_counter()
+            except requests.RequestException as exc:
+                with lock:
+                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                continue
+            ok = resp.status_code == 302 and "/submitted/" in resp.headers.get("Location", "")
+            with lock:
+                if ok:
+                    accepted_keys.append(key.group(1))
+                    post_ms.append((t2 - t1) * 1000)
+                    cycle_ms.append((t2 - t0) * 1000)
+                else:
+                    errors[f"post {resp.status_code}"] = errors.get(f"post {resp.status_code}", 0) + 1
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.monotonic() - started
+
+    from proposals.models import Case
+
+    found = 0
+    for i in range(0, len(accepted_keys), 1000):
+        found += Case.objects.filter(submission_key__in=accepted_keys[i : i + 1000], content__endswith=marker).count()
+    return {
+        "threads": threads,
+        "seconds": round(elapsed, 1),
+        "accepted": len(accepted_keys),
+        "per_second": round(len(accepted_keys) / elapsed, 1),
+        "post_p50_ms": round(percentile(post_ms, 0.5), 1),
+        "post_p95_ms": round(percentile(post_ms, 0.95), 1),
+        "cycle_p95_ms": round(percentile(cycle_ms, 0.95), 1),
+        "found_in_db": found,
+        "lost": len(accepted_keys) - found,
+        "errors": errors,
+    }
+
+
+# --- reminder sweep ----------------------------------------------------------------------
+def sweep_figures(due: int = 10_000) -> dict:
+    from django.db import connection
+    from django.utils import timezone
+
+    try:
+        from notifications.models import Reminder, ReminderStatus
+        from notifications.services.reminders import RUNNING_STATES
+        from notifications.services.sweep import sweep_run
+    except ImportError as exc:
+        return {"available": False, "reason": str(exc)}
+    from proposals.models import Case
+
+    out: dict = {"available": True}
+    # Settle: the first sweep of the day scans deadlines and may create reminders.
+    started = time.perf_counter()
+    first = sweep_run(deliver=False)
+    out["first_sweep_s"] = round(time.perf_counter() - started, 3)
+    out["first_sweep"] = first.summary()
+    while Reminder.objects.filter(status=ReminderStatus.PENDING, due_at__lte=timezone.now()).exists():
+        sweep_run(deliver=False)
+    idle = []
+    for _ in range(7):
+        started = time.perf_counter()
+        sweep_run(deliver=False)
+        idle.append((time.perf_counter() - started) * 1000)
+    out["idle_ms_p50"] = round(percentile(idle, 0.5), 1)
+    out["idle_ms_max"] = round(max(idle), 1)
+
+    # 10,000 due: pending reminders for open cases whose deadline runs.
+    now = timezone.now()
+    candidates = list(
+        Case.objects.filter(state__in=RUNNING_STATES, deadline__isnull=False)
+        .order_by("-id")
+        .values_list("id", "deadline", "deadline_kind")[: due * 2]
+    )
+    rows = [
+        Reminder(case_id=cid, kind="before_1", deadline=deadline, deadline_kind=kind, due_at=now, created_at=now)
+        for cid, deadline, kind in candidates
+    ]
+    Reminder.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    pending = Reminder.objects.filter(status=ReminderStatus.PENDING, due_at__lte=timezone.now())
+    extra = pending.count() - due
+    if extra > 0:  # keep exactly `due` pending
+        ids = list(pending.order_by("-id").values_list("id", flat=True)[:extra])
+        Reminder.objects.filter(id__in=ids).delete()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE notifications_reminder")
+    out["due_created"] = pending.count()
+    sweeps = 0
+    started = time.perf_counter()
+    while pending.exists() and sweeps < 1000:
+        sweep_run(deliver=False)
+        sweeps += 1
+    out["due_processed_s"] = round(time.perf_counter() - started, 2)
+    out["due_sweeps"] = sweeps
+    out["due_left"] = pending.count()
+    out["due_sent"] = Reminder.objects.filter(status=ReminderStatus.SENT, processed_at__gte=now).count()
+    out["due_cancelled"] = Reminder.objects.filter(status=ReminderStatus.CANCELLED, processed_at__gte=now).count()
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--port", type=int, default=8107)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--kiosk-threads", type=int, default=8)
+    parser.add_argument("--kiosk-seconds", type=float, default=20)
+    parser.add_argument("--skip-sweep", action="store_true")
+    args = parser.parse_args(argv)
+    _setup(args.db)
+
+    from stations.models import Station
+
+    result: dict = {"db": args.db}
+    targets = pick_targets()
+    result["counts"] = targets["counts"]
+    result["targets"] = {
+        "county": f"{targets['county'].code} {targets['county'].name}",
+        "staff": targets["staff"].username,
+        "deputy_user": targets["deputy_user"].username,
+        "unit_user": targets["unit_user"].username if targets["unit_user"] else None,
+    }
+    log = Path(args.out).with_suffix(".gunicorn.log")
+    server = Server(args.port, args.workers, args.threads, log)
+    try:
+        server.wait()
+        result["pages"] = measure_pages(server.url, targets, args.requests)
+        codes = list(Station.objects.filter(is_active=True).exclude(kind="online").order_by("?").values_list("code", flat=True)[:200])
+        result["kiosk"] = kiosk_load(server.url, codes, threads=args.kiosk_threads, seconds=args.kiosk_seconds)
+    finally:
+        server.stop()
+    if not args.skip_sweep:
+        result["sweep"] = sweep_figures()
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
