@@ -41,6 +41,9 @@ from .models import Deputy, DutyActivity, DutyKind, Mandate
 ROLE_CHOICES = [
     ("", _("全部")),
     ("action", _("待我处理")),
+    ("to_rate", _("答复待测评")),
+    ("invited", _("附议邀请待回复")),
+    ("new", _("群众新留言")),
     ("responsible", _("我是责任代表")),
     ("lead", _("我领衔的建议")),
     ("cosigned", _("我附议的建议")),
@@ -55,15 +58,23 @@ def workspace_deputy(user) -> Deputy | None:
     return getattr(user, "deputy", None)
 
 
+def _to_rate_q(deputy: Deputy) -> Q:
+    return Q(responsible_deputy=deputy, state=CaseState.REPLIED)
+
+
+def _invited_q(deputy: Deputy) -> Q:
+    invited = CaseSigner.objects.filter(deputy=deputy, role=SignerRole.COSIGNER, status=SignerStatus.INVITED).values("case_id")
+    return Q(pk__in=invited) & ~Q(state__in=FINAL_STATES)
+
+
+def _new_opinion_q(deputy: Deputy) -> Q:
+    return Q(addressed_deputy=deputy, kind=CaseKind.OPINION, state=CaseState.SUBMITTED, suggestion__isnull=True)
+
+
 def _needs_action_q(deputy: Deputy) -> Q:
     """Cases waiting for this deputy: a reply to rate, a co-sign invitation,
     a new opinion addressed to them that nobody has reviewed yet."""
-    invited = CaseSigner.objects.filter(deputy=deputy, role=SignerRole.COSIGNER, status=SignerStatus.INVITED).values("case_id")
-    return (
-        Q(responsible_deputy=deputy, state=CaseState.REPLIED)
-        | (Q(pk__in=invited) & ~Q(state__in=FINAL_STATES))
-        | Q(addressed_deputy=deputy, kind=CaseKind.OPINION, state=CaseState.SUBMITTED, suggestion__isnull=True)
-    )
+    return _to_rate_q(deputy) | _invited_q(deputy) | _new_opinion_q(deputy)
 
 
 def my_cases(user, *, state: str = "", station_id: int | None = None, overdue: bool = False, role: str = "") -> QuerySet:
@@ -88,6 +99,12 @@ def my_cases(user, *, state: str = "", station_id: int | None = None, overdue: b
         qs = qs.filter(addressed_deputy=deputy)
     elif role == "action":
         qs = qs.filter(_needs_action_q(deputy))
+    elif role == "to_rate":
+        qs = qs.filter(_to_rate_q(deputy))
+    elif role == "invited":
+        qs = qs.filter(_invited_q(deputy))
+    elif role == "new":
+        qs = qs.filter(_new_opinion_q(deputy))
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state in CaseState.values:
@@ -159,14 +176,10 @@ def action_counts(user) -> ActionCounts:
     if deputy is None:
         return ActionCounts()
     today = timezone.localdate()
-    mine = Q(responsible_deputy=deputy) | Q(addressed_deputy=deputy)
-    agg = Case.objects.filter(mine).aggregate(
-        to_rate=Count("pk", filter=Q(responsible_deputy=deputy, state=CaseState.REPLIED)),
-        new_opinions=Count(
-            "pk",
-            filter=Q(addressed_deputy=deputy, kind=CaseKind.OPINION, state=CaseState.SUBMITTED, suggestion__isnull=True),
-        ),
-        overdue=Count("pk", filter=Q(responsible_deputy=deputy, deadline__lt=today, state__in=OPEN_STATES)),
+    agg = cases_for_deputy(user).aggregate(
+        to_rate=Count("pk", filter=_to_rate_q(deputy)),
+        new_opinions=Count("pk", filter=_new_opinion_q(deputy)),
+        overdue=Count("pk", filter=Q(deadline__lt=today, state__in=OPEN_STATES)),
     )
     invitations = (
         CaseSigner.objects.filter(deputy=deputy, role=SignerRole.COSIGNER, status=SignerStatus.INVITED)

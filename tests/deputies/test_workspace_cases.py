@@ -77,6 +77,8 @@ def test_action_counts_show_replies_to_rate_invitations_and_new_opinions(deputy_
     assert (counts.to_rate, counts.invitations, counts.new_opinions) == (2, 1, 1)
     assert counts.total == 4
 
+    for role, n in (("to_rate", 2), ("invited", 1), ("new", 1)):
+        assert len(deputy_client.get(reverse(HOME), {"role": role}).context["cases"]) == n, role
     action_list = deputy_client.get(reverse(HOME), {"role": "action"})
     assert len(action_list.context["cases"]) == 4
     assert {c.needs_action for c in action_list.context["cases"]} == {"待测评答复", "待回复附议邀请", "新留言"}
@@ -95,6 +97,7 @@ def test_filters_by_state_station_and_overdue(deputy_client, ws):
     assert titles(deputy_client.get(reverse(HOME), {"station": ws.station2.pk})) == {"另一站点的"}
     overdue = deputy_client.get(reverse(HOME), {"overdue": "on"})
     assert titles(overdue) == {"已交办的"}
+    assert overdue.context["counts"].overdue == 1
     assert "超期" in overdue.content.decode()
     # Nonsense filter values are ignored, not an error page.
     assert deputy_client.get(reverse(HOME), {"state": "bogus", "station": "x", "page": "zz"}).status_code == 200
