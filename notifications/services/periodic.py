@@ -75,12 +75,13 @@ def deputy_digests_send(*, now=None) -> int | None:
             .values_list("responsible_deputy_id", "id", "tracking_code", "title", "state", "deadline", "overdue_since")
         )
         count = 0
-        grouped = itertools.groupby(rows.iterator(chunk_size=2000), key=lambda r: r[0])
+        # Materialise each group before groupby moves on (its groups share one iterator).
+        grouped = ((deputy_id, list(items)) for deputy_id, items in itertools.groupby(rows.iterator(chunk_size=2000), key=lambda r: r[0]))
         while True:
             chunk = list(itertools.islice(grouped, DIGEST_CHUNK))
             if not chunk:
                 break
-            by_deputy = {deputy_id: list(items) for deputy_id, items in chunk}
+            by_deputy = dict(chunk)
             deputies = Deputy.objects.filter(pk__in=by_deputy, is_active=True).select_related("user")
             for deputy in deputies:
                 cases = [
