@@ -30,6 +30,7 @@ from proposals.models import (
     SupervisionLevel,
     SupervisionRecord,
 )
+from proposals.models.cases import DeadlineKind
 from regions.models import Region
 from stations.models import ReceptionDay, Station
 from units.models import HandlingUnit
@@ -127,7 +128,7 @@ class StationDetailSerializer(StationSerializer):
     def get_deputies(self, obj):
         return DeputyRefSerializer([m.deputy for m in getattr(obj, "current_memberships", [])], many=True).data
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_next_reception_date(self, obj):
         from stations.reception import next_reception_date
 
@@ -168,7 +169,7 @@ class DeputySerializer(serializers.ModelSerializer):
             "stations",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_photo(self, obj):
         if not obj.photo:
             return None
@@ -210,11 +211,12 @@ class CaseListSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
-    category = CategorySerializer(read_only=True)
-    station = StationRefSerializer(read_only=True)
-    region = RegionRefSerializer(read_only=True)
-    lead_unit = UnitRefSerializer(read_only=True)
-    responsible_deputy = DeputyRefSerializer(read_only=True)
+    category = CategorySerializer(read_only=True, allow_null=True)
+    station = StationRefSerializer(read_only=True, allow_null=True)
+    region = RegionRefSerializer(read_only=True, allow_null=True)
+    lead_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    responsible_deputy = DeputyRefSerializer(read_only=True, allow_null=True)
+    deadline_kind = serializers.ChoiceField(choices=DeadlineKind.choices, allow_blank=True, read_only=True)
     is_overdue = serializers.SerializerMethodField()
     is_open = serializers.BooleanField(read_only=True)
 
@@ -258,7 +260,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class ReplySerializer(serializers.ModelSerializer):
-    unit = UnitRefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True, allow_null=True)
     reply_class = serializers.CharField(source="reply_class.code", read_only=True, allow_null=True, default=None)
     has_signed_file = serializers.SerializerMethodField()
 
