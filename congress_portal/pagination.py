@@ -9,6 +9,7 @@ when the estimate is small, where an exact count is cheap.
 import json
 
 from django.core.paginator import Paginator
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils.functional import cached_property
 
@@ -20,7 +21,10 @@ def estimated_count(queryset) -> int:
     connection = connections[db]
     if connection.vendor != "postgresql":
         return queryset.count()
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # qs.none(), or a filter that can match nothing
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]

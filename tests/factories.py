@@ -40,7 +40,7 @@ def shenyang_tree() -> dict[str, Region]:
     liaoning = region("21", "辽宁省", RegionLevel.PROVINCE)
     shenyang = region("2101", "沈阳市", RegionLevel.CITY, liaoning)
     heping = region("210102", "和平区", RegionLevel.COUNTY, shenyang)
-    street = region("210102014", "太原街街道", RegionLevel.TOWNSHIP, heping)
+    street = region("210102022", "太原街街道", RegionLevel.TOWNSHIP, heping)
     return {"province": liaoning, "city": shenyang, "county": heping, "township": street}
 
 
