@@ -68,18 +68,21 @@ def seed(db: str, cases: int, divisions: str) -> dict:
     env = _env(db)
     py = sys.executable
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    log = OUT / f"{db}.seed.log"
     started = time.monotonic()
-    proc = subprocess.run(
-        [py, "manage.py", "seed_scale", "--divisions", divisions, "--cases", str(cases)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    with log.open("w") as fh:  # follow the progress with: tail -f bench/out/<db>.seed.log
+        subprocess.run(
+            [py, "manage.py", "seed_scale", "--divisions", divisions, "--cases", str(cases)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     elapsed = time.monotonic() - started
-    print(proc.stdout)
-    return {"db": db, "cases": cases, "seconds": round(elapsed, 1), "output": proc.stdout[-4000:], "load_after": os.getloadavg()}
+    output = log.read_text()
+    print(output)
+    return {"db": db, "cases": cases, "seconds": round(elapsed, 1), "output": output[-4000:], "load_after": os.getloadavg()}
 
 
 def main(argv=None) -> int:

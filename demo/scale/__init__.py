@@ -13,7 +13,6 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils import timezone
 
 from .cases import CaseGenerator
@@ -60,10 +59,12 @@ def _models_written():
     from stations.models import Station, StationMembership
     from units.models import HandlingUnit
 
+    from .cases import reminder_model
+
     return [
         User, User.groups.through, HandlingUnit, HandlingUnit.members.through, Congress, Deputy, Mandate, Station,
         StationMembership, Case, CaseEvent, CaseAssignment, ContactRecord, Reply, Feedback, SupervisionRecord, CaseSigner,
-    ]  # fmt: skip
+    ] + ([reminder_model()] if reminder_model() else [])  # fmt: skip
 
 
 def generate_province(options: ScaleOptions, log=print) -> ScaleResult:
@@ -106,8 +107,8 @@ def _generate(options: ScaleOptions, log) -> ScaleResult:
     reset_sequences(_models_written())
     result.timings["cases"] = time.monotonic() - step
 
-    if not apps.is_installed("notifications") or not _has_reminder_model():
-        result.skipped.append("reminders: the notifications app has no reminder model yet")
+    if generator.reminder_model is None:
+        result.skipped.append("reminders: the notifications app has no Reminder model")
 
     if fks_skipped:
         step = time.monotonic()
@@ -123,11 +124,3 @@ def _generate(options: ScaleOptions, log) -> ScaleResult:
     result.timings["total"] = time.monotonic() - started
     result.counts = {**org.counts, **case_counts}
     return result
-
-
-def _has_reminder_model() -> bool:
-    try:
-        apps.get_model("notifications", "Reminder")
-    except LookupError:
-        return False
-    return True

@@ -27,6 +27,7 @@ from proposals.models import (
     CaseSigner,
     Category,
     ContactRecord,
+    DeadlinePolicy,
     Feedback,
     ReplyClass,
     SupervisionRecord,
@@ -85,11 +86,21 @@ class Writers:
     feedbacks: TableWriter
     supervision: TableWriter
     signers: TableWriter
+    reminders: TableWriter | None = None
     ids: dict[str, int] = field(default_factory=dict)
 
-    def all(self):
+    def named(self) -> dict[str, TableWriter]:
         # Foreign-key order: cases first, replies before feedback.
-        return [self.cases, self.events, self.assignments, self.contacts, self.replies, self.feedbacks, self.supervision, self.signers]
+        out = {
+            "cases": self.cases, "events": self.events, "assignments": self.assignments, "contacts": self.contacts,
+            "replies": self.replies, "feedbacks": self.feedbacks, "supervision": self.supervision, "signers": self.signers,
+        }  # fmt: skip
+        if self.reminders is not None:
+            out["reminders"] = self.reminders
+        return out
+
+    def all(self):
+        return list(self.named().values())
 
 
 CASE_COLUMNS = [
@@ -110,13 +121,18 @@ class CaseGenerator:
         self.now_ts = int(now.timestamp())
         self.start_ts = self.now_ts - years * 365 * DAY
         self.stats = stats
+        self._dates: dict[int, dt.date] = {}
         self.policy = Policy()
         self.categories = list(Category.objects.filter(is_active=True).values_list("pk", "code"))
         if not self.categories:
             raise RuntimeError("no categories: run migrate first")
         self.reply_classes = {rc.code: rc for rc in ReplyClass.objects.filter(is_active=True)}
         self.existing_codes = set(Case.objects.values_list("tracking_code", flat=True))
-        self._dates: dict[int, dt.date] = {}
+        self.reminder_model = reminder_model()
+        self.reminder_offsets = DeadlinePolicy.current().reminder_offset_list
+        self.today = self.local_date(self.now_ts)
+        send = reminder_send_time()
+        self.send_seconds = send.hour * 3600 + send.minute * 60
         self._workday_cache: dict[tuple[dt.date, int], dt.date] = {}
         self._last_case_at_station: dict[int, int] = {}
         # Phones: encryption is slow per row, so encrypt a pool and reuse it.
@@ -230,9 +246,14 @@ class CaseGenerator:
             ),
             signers=TableWriter(CaseSigner, ["id", "case_id", "deputy_id", "role", "status", "invited_at", "responded_at"], big, s),
         )
-        w.ids = {name: next_id(writer.model) for name, writer in zip(
-            ["cases", "events", "assignments", "contacts", "replies", "feedbacks", "supervision", "signers"], w.all(), strict=True
-        )}  # fmt: skip
+        if self.reminder_model is not None:
+            w.reminders = TableWriter(
+                self.reminder_model,
+                ["id", "case_id", "kind", "deadline", "deadline_kind", "due_at", "status", "created_at", "processed_at"],
+                big,
+                s,
+            )
+        w.ids = {name: next_id(writer.model) for name, writer in w.named().items()}
         return w
 
     def generate(self, count: int, *, chunk: int = 20_000, progress=None) -> dict[str, int]:
@@ -245,9 +266,7 @@ class CaseGenerator:
         finally:
             if pipeline is not None:
                 pipeline.close()
-        return {name: writer.written for name, writer in zip(
-            ["cases", "events", "assignments", "contacts", "replies", "feedbacks", "supervision", "signers"], w.all(), strict=True
-        )}  # fmt: skip
+        return {name: writer.written for name, writer in w.named().items()}
 
     def _generate(self, w: Writers, pipeline, count: int, chunk: int, progress) -> None:
         done = 0
@@ -321,6 +340,7 @@ class CaseGenerator:
             "deadline": None, "deadline_kind": "", "overdue_since": None, "reply_extended": False, "reply_class": None,
             "satisfaction": "", "follow_up": "", "published": False, "accepted_at": None, "assigned_at": None,
             "replied_at": None, "closed_at": None, "published_at": None, "implemented_at": None, "responsible": lead_deputy,
+            "reply_deadline": None, "first_reply": None,
         }  # fmt: skip
         submit_label = "代表" if is_suggestion else ("联络员" if submitted_by else "群众")
         event("submit", "", "submitted", t0, submitted_by, submit_label, data={"channel": channel})
@@ -408,7 +428,7 @@ class CaseGenerator:
                 "assign", "assigned", t, staff, "工作人员",
                 data={"lead_unit": lead, "co_units": co, "responsible_deputy": c["responsible"]},
             )  # fmt: skip
-            c["deadline"] = self._reply_deadline(assign_day, is_suggestion)
+            c["deadline"] = c["reply_deadline"] = self._reply_deadline(assign_day, is_suggestion)
             c["deadline_kind"] = "reply"
             unit_user = (org.unit_users.get(lead) or [None])[0]
             # 交办异议 a wrong assignment goes back and is reassigned
@@ -443,7 +463,7 @@ class CaseGenerator:
                 c["lead_unit"] = lead
                 c["assigned_at"] = t
                 move("reassign", "assigned", t, staff, "工作人员", "根据承办单位异议重新交办", {"lead_unit": lead, "co_units": []})
-                c["deadline"] = self._reply_deadline(assign_day, is_suggestion)
+                c["deadline"] = c["reply_deadline"] = self._reply_deadline(assign_day, is_suggestion)
                 unit_user = (org.unit_users.get(lead) or [None])[0]
             # 签收办理 start handling
             t += self.delay(0.05, 3)
@@ -465,7 +485,7 @@ class CaseGenerator:
                 xt = t + self.delay(5, 40)
                 if xt <= now:
                     c["reply_extended"] = True
-                    c["deadline"] = _add_months(self.local_date(assign_t), self.policy.suggestion_extended_months)
+                    c["deadline"] = c["reply_deadline"] = _add_months(self.local_date(assign_t), self.policy.suggestion_extended_months)
                     event("extend", c["state"], c["state"], xt, staff, "工作人员", "涉及面广、处理难度大，经批准延长答复期限")
             if rng.random() < 0.012:
                 self._overdue(c, event)
@@ -501,6 +521,7 @@ class CaseGenerator:
                 move("reply", "replied", t, unit_user, "承办单位", data={"reply_class": cls, "round": round_})
                 c["reply_class"] = cls
                 c["replied_at"] = t
+                c["first_reply"] = c["first_reply"] or t
                 c["deadline"] = None
                 c["deadline_kind"] = ""
                 # 测评 feedback: the deputy (suggestions, most opinions) or the resident
@@ -567,6 +588,8 @@ class CaseGenerator:
             c["deadline"] = None
             c["deadline_kind"] = ""
         ids["events"] = eid
+        if w.reminders is not None and c["reply_deadline"]:
+            self._reminders(w, cid, c)
         ts = self.ts
         w.cases.add(
             (
@@ -581,6 +604,20 @@ class CaseGenerator:
                 ts(max(c["state_changed_at"], c["published_at"] or 0, c["implemented_at"] or 0)),
             )
         )  # fmt: skip
+
+    def _reminders(self, w: Writers, cid: int, c: dict) -> None:
+        """The reminders the sweep sent for the reply deadline while the case
+        waited for its reply (before today: today's are the sweep's to make)."""
+        deadline = c["reply_deadline"]
+        stop = self.local_date(c["first_reply"]) if c["first_reply"] else self.today
+        stages = [(f"before_{n}", self.workdays_after(deadline, -n)) for n in self.reminder_offsets]
+        stages += [("due", deadline), ("overdue", deadline + dt.timedelta(days=1)), ("escalate", deadline + dt.timedelta(days=1))]
+        for kind, day in stages:
+            if day >= stop or day >= self.today:
+                continue
+            due = (day - dt.date(1970, 1, 1)).days * DAY + self.send_seconds - TZ_OFFSET
+            w.reminders.add((w.ids["reminders"], cid, kind, deadline, "reply", self.ts(due), "sent", self.ts(due), self.ts(due + 60)))
+            w.ids["reminders"] += 1
 
     def _reply_deadline(self, day: dt.date, is_suggestion: bool) -> dt.date:
         if is_suggestion:
@@ -599,6 +636,24 @@ class CaseGenerator:
         if mark <= self.now_ts:
             c["overdue_since"] = c["deadline"] + dt.timedelta(days=1)
             event("mark_overdue", c["state"], c["state"], mark, None, "系统")
+
+
+def reminder_model():
+    """notifications.Reminder if the notifications app has it, else None."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("notifications", "Reminder")
+    except LookupError:
+        return None
+
+
+def reminder_send_time() -> dt.time:
+    try:
+        from notifications.conf import send_after
+    except ImportError:
+        return dt.time(8, 0)
+    return send_after()
 
 
 def _opt(ts, value):

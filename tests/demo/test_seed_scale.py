@@ -143,6 +143,22 @@ def test_seed_scale_states_agree_with_history_timestamps_and_assignments(seeded)
         assert fb.reply.case_id == fb.case_id
 
 
+def test_seed_scale_records_the_reminders_sent_before_each_reply_deadline(seeded):
+    from notifications.models import Reminder
+
+    reminders = list(Reminder.objects.select_related("case"))
+    assert reminders, "cases that waited for their reply got reminders"
+    today = NOW.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    for reminder in reminders:
+        assert reminder.status == "sent" and reminder.due_at < NOW
+        assert reminder.case.assigned_at is not None
+        # sent only while the case was waiting for its (first) reply
+        waited_until = reminder.case.replied_at.date() if reminder.case.replied_at else today
+        assert reminder.due_at.date() <= waited_until
+    kinds = {r.kind for r in reminders}
+    assert {"before_3", "before_1", "due"} <= kinds
+
+
 def test_seed_scale_refuses_a_database_that_already_holds_scale_data(seeded):
     with pytest.raises(CommandError, match="fresh database"):
         call_command("seed_scale", divisions=str(DIVISIONS), cases=5, stations=10, deputies=10, stdout=__import__("io").StringIO())
