@@ -3,6 +3,7 @@
 case; the pages pass axe-core's WCAG 2.2 A/AA rules."""
 
 import re
+from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -12,9 +13,19 @@ from tests.conftest import axe_violations
 from tests.factories import category, make_case
 from tests.intake.conftest import reply_to
 
-# Transactional (live server); keep the migrations' data (categories, tiers)
-# for the tests that run after these.
+# Transactional (live server). serialized_rollback restores the migrations'
+# data for tests that run later; but once Playwright's event loop runs in this
+# thread, Django may hand out a fresh connection object without the serialized
+# contents, so each test also re-creates the data it needs (idempotently).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(transactional_db):
+    from django.apps import apps
+
+    for module in ("proposals.migrations.0002_defaults", "deputies.migrations.0003_default_tiers"):
+        import_module(module).create(apps, None)
 
 
 def fill_resident_form(page, content="小区门口的路灯坏了一个多月，晚上出门很不方便。"):
