@@ -263,6 +263,18 @@ class CasePage:
     deputy_feedbacks: list = field(default_factory=list)
 
 
+def case_for_page(user, pk) -> Case:
+    """``access_case_for_deputy`` with what the page prints of the case
+    itself fetched in the same query; 404 for cases that are not the user's."""
+    from django.http import Http404
+
+    qs = Case.objects.select_related("category", "station", "responsible_deputy", "suggestion")
+    try:
+        return cases_for_deputy(user, qs).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def _timeline(case: Case) -> list:
     """The internal timeline (actors and reasons), with the labels of the
     suggestion events this workspace records."""

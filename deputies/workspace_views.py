@@ -144,7 +144,7 @@ def _case_context(request, case, **overrides) -> dict:
 @deputy_required
 @require_GET
 def case_detail(request, pk):
-    case = access_case_for_deputy(request.user, pk)
+    case = selectors.case_for_page(request.user, pk)
     return _render(request, "case.html", _case_context(request, case))
 
 

@@ -129,6 +129,8 @@ def test_my_cases_query_count_does_not_grow_with_rows(deputy_client, ws, django_
 
 def test_case_page_query_count_is_fixed(deputy_client, ws, django_assert_num_queries):
     case = case_in_state(ws, CaseState.REPLIED)
+    # session, user, deputy, case (with category, station, deputy), replies,
+    # feedbacks, signers, timeline, contacts, notes, supervision, photos, units
     deputy_client.get(case_url(case))
     extra = badge_query_cost(ws.deputy_user)
 
@@ -149,7 +151,7 @@ def test_case_page_query_count_is_fixed(deputy_client, ws, django_assert_num_que
         actions.case_supervise(case_id=case.pk, user=ws.staff, level="ordinary", kind="notice", date=timezone.localdate(), summary=f"督{i}")
     with django_assert_num_queries(baseline):
         deputy_client.get(case_url(case))
-    assert baseline == 16 + extra
+    assert baseline == 13 + extra
 
 
 def test_case_page_shows_timeline_request_and_reply(deputy_client, ws):

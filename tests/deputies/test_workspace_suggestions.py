@@ -153,3 +153,14 @@ def test_resident_sees_on_track_that_the_opinion_became_a_suggestion(client, ws)
     assert response.status_code == 200
     assert "人大代表已把您的意见写进了代表建议" in body
     assert suggestion.title in body
+
+
+def test_opinion_page_names_the_suggestion_it_became(deputy_client, client, ws):
+    opinion = ws.opinion(responsible_deputy=ws.deputy, addressed_deputy=ws.other_deputy)
+    suggestion = create(ws, opinion_ids=[opinion.pk], title="关于增设夜间照明的建议")
+    body = deputy_client.get(reverse("deputy_workspace:case", args=[opinion.pk])).content.decode()
+    assert reverse("deputy_workspace:case", args=[suggestion.pk]) in body and suggestion.title in body
+    client.force_login(ws.other_user)  # sees the opinion, not the other deputy's suggestion
+    other = client.get(reverse("deputy_workspace:case", args=[opinion.pk])).content.decode()
+    assert suggestion.title in other
+    assert reverse("deputy_workspace:case", args=[suggestion.pk]) not in other
