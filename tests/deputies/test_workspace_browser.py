@@ -60,3 +60,39 @@ def test_deputy_logs_in_opens_a_case_adds_a_contact_record_and_rates_the_reply(p
     assert (feedback.deputy_id, feedback.rating) == (ws.deputy.pk, Rating.BASIC)
     case.refresh_from_db()
     assert case.state == CaseState.EVALUATED
+
+
+def test_deputy_turns_two_opinions_into_a_suggestion_with_a_cosigner(page, live_server, ws):
+    from proposals.models import Case, CaseKind, CaseSigner, SignerStatus
+    from stations.models import StationMembership
+    from tests.factories import DeputyFactory
+
+    for i in range(12):  # a long co-signer list gets a name filter
+        StationMembership.objects.create(station=ws.station, deputy=DeputyFactory(name=f"测试代表{i:02d}"))
+    a = ws.opinion(addressed_deputy=ws.deputy, title="菜市场占道经营")
+    b = ws.opinion(addressed_deputy=ws.deputy, title="菜市场噪音扰民")
+    page.set_viewport_size(PHONE)
+    page.goto("/accounts/login/?next=/deputy/")
+    page.fill("#id_username", "deputy1")
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/deputy/")
+
+    page.check(f"input[name=opinions][value='{a.pk}']")
+    page.check(f"input[name=opinions][value='{b.pk}']")
+    page.click("text=用选中的群众意见撰写建议")
+    page.wait_for_url("**/deputy/suggestions/new/**")
+    assert page.is_checked(f"#id_opinions input[value='{a.pk}']") and page.is_checked(f"#id_opinions input[value='{b.pk}']")
+    page.fill("#id_title", "关于规范菜市场管理的建议")
+    page.fill("#id_content", "建议划定临时摊位区域，夜间限制噪音。")
+    page.fill("#cosigner-filter", "李明")
+    assert page.locator("#id_cosigners label:visible").count() == 1
+    page.check(f"#id_cosigners input[value='{ws.third_deputy.pk}']")
+    assert no_horizontal_scroll(page)
+    page.click("button:has-text('提出建议')")
+    page.wait_for_url("**/deputy/cases/*/")
+    assert "代表建议已提出" in page.content()
+
+    suggestion = Case.objects.get(kind=CaseKind.SUGGESTION)
+    assert set(suggestion.source_opinions.values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert CaseSigner.objects.get(case=suggestion, deputy=ws.third_deputy).status == SignerStatus.INVITED
