@@ -302,6 +302,14 @@ NOTIFICATIONS_SMS = {
     "TIMEOUT": float(os.environ.get("NOTIFICATIONS_SMS_TIMEOUT", 10)),
 }
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# SMTP (DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
 # Enqueueing after a commit must fail fast when Redis is down (the sweep
 # sends what the task would have sent), not retry for seconds in a request.
 NOTIFICATIONS_BROKER_TRANSPORT_OPTIONS = {
