@@ -92,6 +92,7 @@ class ResidentForm(forms.Form):
         queryset=None,
         required=False,
         widget=forms.RadioSelect,
+        blank=True,  # keep the "不指定" choice with radio buttons
         empty_label=_("不指定，由站点安排"),
         error_messages={"invalid_choice": MSG_DEPUTY},
     )

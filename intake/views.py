@@ -193,7 +193,7 @@ def done(request, token):
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _not_found(request, _("这个页面已过期。如需查询办理进度，请使用查询码。"))
     case = Case.objects.filter(pk=case_id).only("pk", "tracking_code", "phone_last4").first()
-    if case is None or not back.startswith("/"):
+    if case is None or not back.startswith("/") or back.startswith("//"):
         return _not_found(request)
     track_url = absolute_url(reverse("intake:track") + "?" + urlencode({"code": case.tracking_code_display}))
     context = {

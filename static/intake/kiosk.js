@@ -38,6 +38,10 @@
       }
       if (msg) { photos.value = ""; }
       if (err) { err.textContent = msg; err.hidden = !msg; }
+      var chosen = document.getElementById("photos_chosen");
+      if (chosen) {
+        chosen.textContent = photos.files.length ? chosen.dataset.some.replace("%s", photos.files.length) : chosen.dataset.none;
+      }
     });
   }
 

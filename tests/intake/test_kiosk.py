@@ -21,6 +21,7 @@ def test_kiosk_page_is_not_cached_and_not_autofilled(client, station):
     assert 'autocomplete="off"' in html
     assert "城市建设与管理" in html  # an active category
     assert "张丽" in html and "王强" in html  # the station's deputies
+    assert "不指定，由站点安排" in html
     assert "为什么请您留手机号" in html  # PIPL consent text
     assert 'data-kiosk="1"' in html
 
