@@ -53,6 +53,11 @@ def _deputy_of(user) -> Deputy:
     return deputy
 
 
+def _actor_label(deputy: Deputy, role) -> str:
+    """Who acted, for the internal timeline: 王丽华（领衔代表）."""
+    return f"{deputy.name}（{role}）"[:50]
+
+
 def _event(*, case: Case, action: str, user, label: str, reason: str = "", data: dict | None = None, now=None) -> CaseEvent:
     """A history row that does not change the state, announced after commit."""
     event = CaseEvent.objects.create(
@@ -138,7 +143,7 @@ def suggestion_create(
             responsible_deputy=deputy,
             submitted_by=user,
             submission_key=submission_key,
-            actor_label=str(_("代表")),
+            actor_label=_actor_label(deputy, _("领衔代表")),
             now=now,
         )
         suggestion = created.case
@@ -157,7 +162,7 @@ def suggestion_create(
                     case=opinion,
                     action=EVENT_TAKEN,
                     user=user,
-                    label=str(_("代表")),
+                    label=_actor_label(deputy, _("代表")),
                     reason=str(_("已被%(name)s代表采纳，形成代表建议") % {"name": deputy.name}),
                     data={"suggestion_id": suggestion.pk, "suggestion_tracking_code": suggestion.tracking_code, "deputy": deputy.name},
                     now=now,
@@ -167,7 +172,7 @@ def suggestion_create(
                 case=suggestion,
                 action=EVENT_INVITED,
                 user=user,
-                label=str(_("领衔代表")),
+                label=_actor_label(deputy, _("领衔代表")),
                 data={"deputy_ids": [d.pk for d in cosigners], "names": [d.name for d in cosigners]},
                 now=now,
             )
@@ -203,7 +208,7 @@ def suggestion_respond(*, case_id: int, user, accept: bool) -> Case:
             case=case,
             action=EVENT_COSIGN_ACCEPTED if accept else EVENT_COSIGN_DECLINED,
             user=user,
-            label=str(_("附议代表")),
+            label=_actor_label(deputy, _("附议代表")),
             data={"deputy_id": deputy.pk, "deputy": deputy.name},
             now=now,
         )

@@ -178,12 +178,12 @@ def test_contact_shown_only_to_responsible_deputy_and_masked(deputy_client, clie
 def test_phone_reveal_is_a_logged_post_for_the_responsible_deputy_only(deputy_client, client, ws):
     case = ws.opinion(responsible_deputy=ws.deputy, addressed_deputy=ws.other_deputy, phone="13812345678")
     assert deputy_client.get(case_url(case, "case_phone")).status_code == 405
-    response = deputy_client.post(case_url(case, "case_phone"))
+    response = deputy_client.post(case_url(case, "case_phone"), {"reason": "电话回访"})
     assert response.status_code == 200
     assert "13812345678" in response.content.decode()
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     log = PhoneRevealLog.objects.get()
-    assert (log.case_id, log.user_id) == (case.pk, ws.deputy_user.pk)
+    assert (log.case_id, log.user_id, log.reason) == (case.pk, ws.deputy_user.pk, "电话回访")
 
     client.force_login(ws.other_user)
     refused = client.post(case_url(case, "case_phone"), follow=True)

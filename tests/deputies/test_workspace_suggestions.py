@@ -47,6 +47,7 @@ def test_suggestion_from_two_opinions_links_them_and_records_events(ws):
         event = CaseEvent.objects.get(case=opinion, action="taken_into_suggestion")
         assert event.data["suggestion_id"] == suggestion.pk
         assert event.actor == ws.deputy_user
+        assert event.actor_label == "王丽华（代表）"
     assert CaseEvent.objects.filter(case=suggestion, action="submit").exists()
     assert CaseEvent.objects.filter(case=suggestion, action="cosigners_invited").exists()
 
