@@ -31,6 +31,8 @@ from proposals.models.cases import FINAL_STATES, OPEN_STATES
 from proposals.selectors import case_timeline
 from proposals.services.suggestions import EVENT_LABELS as SUGGESTION_EVENT_LABELS
 from proposals.services.suggestions import UNUSABLE_OPINION_STATES
+from proposals.tracking import LENGTH as TRACKING_CODE_LENGTH
+from proposals.tracking import normalize_tracking_code
 from stations.models import ReceptionDay, Station, StationMembership
 from stations.reception import describe_rule, next_reception_date
 
@@ -77,14 +79,20 @@ def _needs_action_q(deputy: Deputy) -> Q:
     return _to_rate_q(deputy) | _invited_q(deputy) | _new_opinion_q(deputy)
 
 
-def my_cases(user, *, state: str = "", station_id: int | None = None, overdue: bool = False, role: str = "") -> QuerySet:
+def my_cases(user, *, q: str = "", state: str = "", station_id: int | None = None, overdue: bool = False, role: str = "") -> QuerySet:
     """The cases of the user's deputy, newest first, filtered. Rows carry
-    ``my_signer_role`` / ``my_signer_status`` for the role labels."""
+    ``my_signer_role`` / ``my_signer_status`` for the role labels. ``q`` is a
+    tracking code (as residents read it out: upper or lower case, with or without the
+    dash) or words of the title."""
     deputy = workspace_deputy(user)
     qs = cases_for_deputy(user)
     if deputy is None:
         return qs
     today = timezone.localdate()
+    if q:
+        code = normalize_tracking_code(q)
+        by_code = Q(tracking_code=code) if len(code) == TRACKING_CODE_LENGTH else Q(pk__in=[])
+        qs = qs.filter(by_code | Q(title__icontains=q))
     if role == "responsible":
         qs = qs.filter(responsible_deputy=deputy, kind=CaseKind.OPINION)
     elif role == "lead":

@@ -34,6 +34,7 @@ def _past_or_today(value):
 
 
 class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("查找"), required=False, max_length=60, help_text=_("标题或查询码"))
     role = forms.ChoiceField(label=_("范围"), choices=ROLE_CHOICES, required=False)
     state = forms.ChoiceField(label=_("状态"), choices=STATE_CHOICES, required=False)
     station = forms.TypedChoiceField(label=_("站点"), coerce=int, required=False, empty_value=None)
@@ -48,6 +49,7 @@ class CaseFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
+            "q": (data.get("q") or "").strip(),
             "role": data.get("role") or "",
             "state": data.get("state") or "",
             "station_id": data.get("station") or None,

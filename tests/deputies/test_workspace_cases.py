@@ -99,6 +99,9 @@ def test_filters_by_state_station_and_overdue(deputy_client, ws):
     assert titles(overdue) == {"已交办的"}
     assert overdue.context["counts"].overdue == 1
     assert "超期" in overdue.content.decode()
+    found = deputy_client.get(reverse(HOME), {"q": assigned.tracking_code_display.lower()})
+    assert titles(found) == {"已交办的"}
+    assert titles(deputy_client.get(reverse(HOME), {"q": "站点"})) == {"另一站点的"}
     # Nonsense filter values are ignored, not an error page.
     assert deputy_client.get(reverse(HOME), {"state": "bogus", "station": "x", "page": "zz"}).status_code == 200
 
