@@ -42,6 +42,11 @@ def _claim_period(name: str, period_start: dt.date):
     return state
 
 
+def _done(states: dict | None, name: str, period_start: dt.date) -> bool:
+    """True when the sweep's one-query snapshot of job states shows the period done."""
+    return bool(states is not None and states.get(name) is not None and states[name] >= period_start)
+
+
 def _week_start(now) -> dt.date:
     today = timezone.localdate(now)
     return today - dt.timedelta(days=today.weekday())
@@ -53,13 +58,15 @@ def digest_due(now) -> bool:
     return local.date() > monday or local.time() >= DIGEST_TIME
 
 
-def deputy_digests_send(*, now=None) -> int | None:
+def deputy_digests_send(*, now=None, states: dict | None = None) -> int | None:
     """This week's digest to every deputy with open cases (responsible or
     lead deputy). Returns the deputies written to, None if already done."""
     now = now or timezone.now()
     if not digest_due(now):
         return None
     monday = _week_start(now)
+    if _done(states, DIGEST, monday):
+        return None
     period = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
     today = timezone.localdate(now)
     soon = today + dt.timedelta(days=7)
@@ -154,13 +161,15 @@ def _upcoming_receptions(today: dt.date) -> list[tuple[Station, dt.date, Recepti
     return sorted(out.values(), key=lambda t: (t[1], t[0].pk))
 
 
-def reception_announcements_send(*, now=None) -> int | None:
+def reception_announcements_send(*, now=None, states: dict | None = None) -> int | None:
     """Tell subscribers of each coming reception day, once per (station, date)."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     if local.time() < conf.send_after():
         return None
     today = local.date()
+    if _done(states, RECEPTION, today):
+        return None
     with transaction.atomic():
         state = _claim_period(RECEPTION, today)
         if state is None:

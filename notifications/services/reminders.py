@@ -78,7 +78,7 @@ def _rows(case_id: int, deadline: dt.date, deadline_kind: str, stage: tuple[str,
     ]
 
 
-def reminders_scan(*, now=None) -> int | None:
+def reminders_scan(*, now=None, states: dict | None = None) -> int | None:
     """Create the reminders whose stage date fell since the last scan.
 
     Runs at most once per day per deployment: the ``reminders`` SweepState
@@ -88,6 +88,8 @@ def reminders_scan(*, now=None) -> int | None:
     now = now or timezone.now()
     local = timezone.localtime(now)
     effective = local.date() if local.time() >= conf.send_after() else local.date() - ONE_DAY
+    if states is not None and states.get(SCAN) is not None and states[SCAN] >= effective:
+        return None  # the sweep read all job states in one query: today's scan is done
     with transaction.atomic():
         SweepState.objects.get_or_create(name=SCAN)
         state = SweepState.objects.select_for_update(skip_locked=True).filter(name=SCAN).first()

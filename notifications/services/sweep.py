@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from ..models import SweepState
 from .events import events_dispatch_pending
 from .outbox import Delivery, outbox_deliver
 from .periodic import deputy_digests_send, reception_announcements_send
@@ -45,10 +46,13 @@ def sweep_run(*, now=None, deliver: bool = True, time_budget: float | None = Non
     and they have not run, (d) deliver due messages."""
     result = SweepResult()
     result.events = len(events_dispatch_pending(now=now))
-    result.reminders_created = reminders_scan(now=now) or 0
+    # One query for the date-driven jobs' progress; a job already done for its
+    # period is skipped without touching its (locked) state row.
+    states = dict(SweepState.objects.values_list("name", "last_date"))
+    result.reminders_created = reminders_scan(now=now, states=states) or 0
     result.reminder_messages = len(reminders_process(now=now))
-    result.digests = deputy_digests_send(now=now) or 0
-    result.announcements = reception_announcements_send(now=now) or 0
+    result.digests = deputy_digests_send(now=now, states=states) or 0
+    result.announcements = reception_announcements_send(now=now, states=states) or 0
     if deliver:
         result.delivery = outbox_deliver(now=now, time_budget=time_budget)
     if any((result.events, result.reminders_created, result.reminder_messages, result.delivery.sent, result.delivery.failed)):
