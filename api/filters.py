@@ -1,11 +1,14 @@
 """Query filters of the API (django-filter). Every filter is indexed or runs
 on a table small enough not to need one; names say which index serves them."""
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -34,6 +37,24 @@ class RegionSubtreeFilter(django_filters.Filter):
             return qs
         subtree = Region.objects.filter(code__startswith=value.prefix).values("pk")
         return qs.filter(**{f"{self.field_name}__in": subtree})
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time in UTC: PostgreSQL refuses offsets beyond ±15:59,
+    which Python accepts (e.g. +22:04)."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -146,8 +167,8 @@ class CaseFilter(django_filters.FilterSet):
     responsible_deputy = django_filters.CharFilter(field_name="responsible_deputy__public_id", max_length=16, label=_("责任代表公开编号"))
     supervision_level = django_filters.ChoiceFilter(choices=[c for c in SupervisionLevel.choices if c[0]], label=_("督办级别"))
     tracking_code = django_filters.CharFilter(method="by_tracking_code", max_length=20, label=_("查询码"))
-    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte", label=_("提出时间不早于"))
-    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt", label=_("提出时间早于"))
+    submitted_after = UtcIsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte", label=_("提出时间不早于"))
+    submitted_before = UtcIsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt", label=_("提出时间早于"))
     overdue = django_filters.BooleanFilter(method="only_overdue", label=_("已超期"))
 
     class Meta:

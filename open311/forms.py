@@ -129,7 +129,11 @@ def _parse_w3c(value: str, field: str):
         return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     if parsed.tzinfo is None:
         raise ValidationError(MSG_DATETIME % {"field": field})
-    return parsed
+    try:
+        # PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValidationError(MSG_DATETIME % {"field": field}) from None
 
 
 class RequestQueryForm(forms.Form):

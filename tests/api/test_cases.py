@@ -286,3 +286,11 @@ def test_session_authentication_works_for_browsers(world, client):
     client.force_login(world.staff)
     case = world.opinion()
     assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["3694-11-18T17:02:08+22:04", "9999-12-31T23:59:59-23:59", "2024-05-01T08:00:00+08:00"])
+def test_extreme_time_offsets_in_filters_never_500(world, staff_api, value):
+    from urllib.parse import quote
+
+    response = staff_api.get(f"/api/v1/cases/?submitted_before={quote(value)}")
+    assert response.status_code in (200, 400)

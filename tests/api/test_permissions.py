@@ -57,8 +57,8 @@ def endpoints() -> dict:
         if not name.startswith(("api:", "open311:")):
             continue
         callback = pattern.callback
-        if hasattr(callback, "actions"):  # a DRF viewset route
-            methods = {m.upper() for m in callback.actions}
+        if hasattr(callback, "actions"):  # a DRF viewset route (HEAD mirrors GET)
+            methods = {m.upper() for m in callback.actions if m not in ("head", "options")}
         elif hasattr(callback, "view_class"):
             cls = callback.view_class
             methods = {m.upper() for m in cls.http_method_names if hasattr(cls, m) and m not in ("options", "head")}

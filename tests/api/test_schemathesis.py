@@ -9,7 +9,9 @@ non-5xx, with a documented status code, content type and body shape.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -25,7 +27,19 @@ NO_THROTTLE = {"anon": "100000/min", "user": "100000/min", "auth": "100000/min",
 
 
 @pytest.fixture
-def seeded(world, case_in_state, settings):  # noqa: F811 - pytest-django's settings fixture
+def keep_test_connection():
+    """The WSGI app fires request_started/finished, whose handler closes the
+    database connection — and with it the test's transaction on PostgreSQL.
+    Django's own test client disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(world, case_in_state, settings, keep_test_connection):  # noqa: F811 - pytest-django's settings fixture
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": NO_THROTTLE}
     cases = [case_in_state(world, state) for state in ("submitted", "accepted", "assigned", "in_handling", "replied", "closed")]
     cases.append(make_case(station=world.other_station))  # out of scope: 404 for our staff
