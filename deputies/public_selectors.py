@@ -66,6 +66,8 @@ def filter_by_station(qs: QuerySet[Deputy], station: Station) -> QuerySet[Deputy
 
 
 def deputy_profile(public_id: str) -> Deputy | None:
+    if not public_id or "\x00" in public_id:  # PostgreSQL refuses NUL in a literal
+        return None
     deputy = with_public_relations(public_deputies().filter(public_id=public_id)).first()
     if deputy is None:
         return None

@@ -23,8 +23,8 @@ def _station_choices(region, station_code):
     qs = Station.objects.filter(is_active=True).only("id", "code", "name")
     if region is not None and region.level >= RegionLevel.COUNTY:
         return list(qs.filter(region__code__startswith=region.prefix).order_by("code"))
-    if station_code:
-        return list(qs.filter(code=station_code))
+    if station_code and "\x00" not in station_code:
+        return list(qs.filter(code=station_code[:32]))
     return []
 
 

@@ -33,6 +33,8 @@ def can_enter_paper(user, station: Station) -> bool:
 
 
 def access_station_for_paper(user, code: str) -> Station:
+    if not code or "\x00" in code:  # PostgreSQL refuses NUL in a literal
+        raise Http404
     station = Station.objects.filter(code=code, is_active=True).select_related("region").first()
     if station is None or not can_enter_paper(user, station):
         raise Http404

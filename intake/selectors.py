@@ -19,7 +19,15 @@ def active_categories():
     return Category.objects.filter(is_active=True).order_by("order", "code")
 
 
+def _lookup_key(value: str) -> bool:
+    """A code or id from a URL worth asking the database about: PostgreSQL
+    refuses NUL in a string literal (a 500), and codes are short."""
+    return bool(value) and "\x00" not in value and len(value) <= 64
+
+
 def station_by_code(code: str) -> Station | None:
+    if not _lookup_key(code):
+        return None
     return Station.objects.filter(code=code).first()
 
 
@@ -40,6 +48,8 @@ def station_deputies(station: Station):
 
 
 def deputy_by_public_id(public_id: str) -> Deputy | None:
+    if not _lookup_key(public_id):
+        return None
     return Deputy.objects.filter(public_id=public_id).first()
 
 
@@ -53,7 +63,7 @@ def deputy_station(deputy: Deputy, code: str = "") -> Station | None:
         is_active=True,
         memberships__deputy=deputy,
     ).order_by("memberships__joined_on", "pk")
-    if code:
+    if _lookup_key(code):
         named = qs.filter(code=code).first()
         if named is not None:
             return named

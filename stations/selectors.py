@@ -121,6 +121,8 @@ def current_mandates_prefetch(lookup: str = "mandates", to_attr: str = "current_
 
 
 def station_detail(code: str) -> Station | None:
+    if not code or "\x00" in code:  # the URL converter is a slug; callers may not be
+        return None
     return public_stations().select_related("head_deputy").prefetch_related(public_deputies_prefetch()).filter(code=code).first()
 
 

@@ -118,3 +118,24 @@ def test_directory_and_profile_query_counts_do_not_grow_with_rows(client, roster
     profile = reverse("deputies:detail", args=[roster["two_tiers"].public_id])
     with django_assert_num_queries(4):
         client.get(profile)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"station": "\x00"},
+        {"station": "gulou\x00"},
+        {"region": "\x00", "tier": "\x00", "q": "\x00"},
+        {"region": "abc", "tier": "zzz", "station": "x" * 5000, "page": "999999"},
+        {"q": "x" * 5000, "page": "-1"},
+        {"region": "1401", "station": "不存在"},
+    ],
+)
+def test_directory_garbage_filters_are_ignored_not_errors(client, roster, params):
+    response = client.get(reverse("deputies:list"), params)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("public_id", ["\x00", "a\x00b", "x" * 300, "<script>"])
+def test_profile_with_a_hostile_id_is_404(client, roster, public_id):
+    assert client.get(f"/deputies/{public_id}/").status_code == 404
