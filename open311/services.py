@@ -15,6 +15,7 @@ from .models import ApiKey
 
 KEY_PREFIX = "o311_"
 MSG_KEY_NEEDS_PLACE = _("请选择所属站点或所属区域。")
+MEDIA_LABEL = "图片链接："
 
 
 class ApiKeyError(ValueError):
@@ -92,9 +93,13 @@ def service_request_create(*, api_key: ApiKey, data: dict, idempotency_key: str 
     name = " ".join(part for part in (data.get("last_name", ""), data.get("first_name", "")) if part)
     phone = data.get("phone", "")
     email = data.get("email", "")
+    content = data["description"]
+    if data.get("media_url"):
+        # We keep no remote files; the link stays with the resident's words.
+        content = f"{content}\n\n{MEDIA_LABEL}{data['media_url']}"
     created = case_create(
         title=data["title"],
-        content=data["description"],
+        content=content,
         channel=Channel.OPEN311,
         station=api_key.station,
         region=api_key.region if api_key.station is None else None,

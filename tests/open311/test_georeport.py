@@ -87,6 +87,12 @@ def test_post_creates_a_resident_case_at_the_keys_station(client, world, station
     assert case.tracking_code_display in data[0]["service_notice"]
 
 
+def test_media_url_is_kept_with_the_description(client, world, station_key):
+    response = post_request(client, station_key[1], media_url="https://img.example.cn/a.jpg")
+    case = Case.objects.get(tracking_code=response.json()[0]["service_request_id"])
+    assert case.content.endswith("https://img.example.cn/a.jpg")
+
+
 def test_post_in_xml(client, world, station_key):
     root = xml(post_request(client, station_key[1], fmt="xml"))
     assert root.tag == "service_requests"
