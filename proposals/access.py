@@ -1,12 +1,12 @@
 """Who may see and act on a case. Every view, admin page and API endpoint
 goes through these functions (style.md: access checks are functions too)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 
 from regions.scoping import region_in_scope, scope_queryset, sees_everything
 
-from .models import Case, CaseSigner, SignerStatus
+from .models import Case, CaseAssignment, CaseSigner, SignerRole, SignerStatus, UnitRole
 from .workflow import Actor
 
 
@@ -21,12 +21,23 @@ def cases_for_staff(user, qs: QuerySet | None = None) -> QuerySet:
     return scope_queryset(qs, user, "region")
 
 
+def unit_case_ids(user) -> QuerySet:
+    """Ids of the cases on which one of the user's units has an active
+    assignment: the user's units (members table), then their active
+    assignments (index ``assignment_unit_active``)."""
+    return CaseAssignment.objects.filter(unit__members=user, is_active=True).values("case_id")
+
+
 def cases_for_unit(user, qs: QuerySet | None = None) -> QuerySet:
-    """Cases on which one of the user's units has an active assignment."""
+    """Cases on which one of the user's units has an active assignment.
+
+    A semi-join (``id IN (…)``) rather than a join on assignments: no
+    DISTINCT over whole case rows, so a list keeps its ORDER BY … LIMIT and
+    a count counts ids."""
     qs = Case.objects.all() if qs is None else qs
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(assignments__unit__members=user, assignments__is_active=True).distinct()
+    return qs.filter(pk__in=unit_case_ids(user))
 
 
 def cases_for_deputy(user, qs: QuerySet | None = None) -> QuerySet:
@@ -40,21 +51,50 @@ def cases_for_deputy(user, qs: QuerySet | None = None) -> QuerySet:
     return qs.filter(Q(responsible_deputy=deputy) | Q(addressed_deputy=deputy) | Q(pk__in=signed))
 
 
+def with_actor_flags(qs: QuerySet, user) -> QuerySet:
+    """Annotate each case with what ``actor_kinds`` needs to know about
+    ``user`` (lead-unit member? which deputy? lead signer?), so that a page
+    which loads the case anyway asks nothing more to draw its buttons."""
+    if not user or not user.is_authenticated:
+        return qs
+    from deputies.models import Deputy
+
+    return qs.annotate(
+        ak_user=Value(user.pk, output_field=IntegerField()),
+        ak_lead_unit=Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), is_active=True, role=UnitRole.LEAD, unit__members=user)),
+        ak_deputy=Subquery(Deputy.objects.filter(user=user).values("pk")[:1], output_field=IntegerField()),
+        ak_lead_signer=Exists(CaseSigner.objects.filter(case=OuterRef("pk"), role=SignerRole.LEAD, deputy__user=user)),
+    )
+
+
 def actor_kinds(user, case: Case) -> set[str]:
-    """The workflow actor kinds ``user`` holds on ``case``."""
+    """The workflow actor kinds ``user`` holds on ``case``.
+
+    On a case loaded through ``with_actor_flags`` for the same user this
+    costs no query (pages ask several times: buttons, phone column, forms).
+    The workflow services lock and load a fresh row and ask the tables."""
     kinds: set[str] = set()
     if not user or not user.is_authenticated or not user.is_active:
         return kinds
     if is_case_staff(user) and (sees_everything(user) or region_in_scope(user, case.region)):
         kinds.add(Actor.STAFF)
-    if case.assignments.filter(is_active=True, role="lead", unit__members=user).exists():
+    flagged = getattr(case, "ak_user", None) == user.pk
+    if flagged:
+        is_lead_unit = case.ak_lead_unit
+        deputy_id = case.ak_deputy
+    else:
+        is_lead_unit = case.assignments.filter(is_active=True, role=UnitRole.LEAD, unit__members=user).exists()
+        deputy = getattr(user, "deputy", None)
+        deputy_id = deputy.pk if deputy is not None else None
+    if is_lead_unit:
         kinds.add(Actor.UNIT)
-    deputy = getattr(user, "deputy", None)
-    if deputy is not None:
-        if case.responsible_deputy_id == deputy.pk:
+    if deputy_id is not None:
+        if case.responsible_deputy_id == deputy_id:
             kinds.add(Actor.DEPUTY)
-        elif case.signers.filter(deputy=deputy, role="lead").exists():
-            kinds.add(Actor.DEPUTY)
+        else:
+            lead_signer = case.ak_lead_signer if flagged else case.signers.filter(deputy_id=deputy_id, role=SignerRole.LEAD).exists()
+            if lead_signer:
+                kinds.add(Actor.DEPUTY)
     if case.station_id and case.station.liaison_officer_id == user.pk:
         kinds.add(Actor.LIAISON)
     return kinds
@@ -67,9 +107,11 @@ def access_case_for_staff(user, pk) -> Case:
         raise Http404 from None
 
 
-def access_case_for_unit(user, pk) -> Case:
+def access_case_for_unit(user, pk, qs: QuerySet | None = None) -> Case:
+    """The case ``pk`` if one of the user's units has it, else 404. ``qs``
+    (a base queryset of cases, scoped here) may add related rows or flags."""
     try:
-        return cases_for_unit(user).get(pk=pk)
+        return cases_for_unit(user, qs).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

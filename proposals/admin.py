@@ -481,7 +481,7 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         cache = request.__dict__.setdefault("_case_admin_objects", {})
         key = (str(object_id), from_field)
         if key not in cache:
-            queryset = self.get_queryset(request).select_related(*self.CHANGE_RELATED)
+            queryset = access.with_actor_flags(self.get_queryset(request).select_related(*self.CHANGE_RELATED), request.user)
             field = Case._meta.pk if from_field is None else Case._meta.get_field(from_field)
             try:
                 cache[key] = queryset.get(**{field.name: field.to_python(object_id)})
@@ -528,20 +528,24 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
     def _panel_context(self, request, case):
+        # Three queries for the whole panel: the timeline, the assignments,
+        # and every other record in one UNION (selectors.case_records). The
+        # buttons cost none: the case carries the actor flags.
         kinds = access.actor_kinds(request.user, case)
         buttons = [
             {"key": a.key, "label": a.label, "style": a.style, "url": reverse("admin:proposals_case_action", args=[case.pk, a.key])}
             for a in available_actions(case, kinds)
         ]
+        records = selectors.case_records(case)
         return {
             "case_buttons": buttons,
             "timeline": selectors.case_timeline(case, audience="internal"),
-            "assignments": list(case.assignments.select_related("unit", "assigned_by").order_by("-assigned_at", "-id")),
-            "contacts": list(case.contacts.select_related("unit", "author")),
-            "replies": list(case.replies.select_related("unit", "reply_class", "author")),
-            "feedbacks": list(case.feedbacks.select_related("deputy", "reply")),
-            "supervision_records": list(case.supervision_records.select_related("author")),
-            "notes": list(case.notes.select_related("author")),
+            "assignments": list(case.assignments.select_related("unit").order_by("-assigned_at", "-id")),
+            "contacts": records.contacts,
+            "replies": records.replies,
+            "feedbacks": records.feedbacks,
+            "supervision_records": records.supervision_records,
+            "notes": records.notes,
             "is_overdue": case.is_overdue(),
             "today": timezone.localdate(),
         }

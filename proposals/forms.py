@@ -149,9 +149,51 @@ class ContactForm(forms.Form):
         return value
 
 
+class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices from the field's queryset, read once per form."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed_objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed_objects()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.listed_objects())
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that reads its (small) queryset once per form.
+
+    A required <select> without an empty choice iterates its choices twice
+    when rendered (Django checks the first option for the ``required``
+    attribute, then draws the options): two identical queries per page."""
+
+    iterator = _ListedChoiceIterator
+
+    def listed_objects(self) -> list:
+        if getattr(self, "_listed", None) is None:
+            self._listed = list(self.queryset)
+        return self._listed
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
+    def _set_queryset(self, queryset):
+        self._listed = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
-    reply_class = forms.ModelChoiceField(
+    reply_class = ListedModelChoiceField(
         label=_("答复类别"), queryset=ReplyClass.objects.filter(is_active=True), to_field_name="code", empty_label=None
     )
     signed_file = forms.FileField(

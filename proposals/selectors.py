@@ -8,12 +8,23 @@ print, so a page of 50 cases costs the same queries as a page of 5.
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db import models
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access
-from .models import Case, CaseEvent, CaseState
+from .models import (
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseState,
+    ContactRecord,
+    Feedback,
+    Reply,
+    ReplyClass,
+    SupervisionRecord,
+)
 from .models.cases import FINAL_STATES
 
 # Plain words for residents (and everyone else) per recorded action.
@@ -134,6 +145,225 @@ def case_timeline(case: Case, *, audience: str = "public") -> list[TimelineEntry
                 data={} if public else ev.data,
             )
         )
+    return out
+
+
+# --- the records of one case (contacts, replies, feedback, supervision, notes) ---------
+
+
+@dataclass
+class CaseRecords:
+    contacts: list = field(default_factory=list)
+    replies: list = field(default_factory=list)
+    feedbacks: list = field(default_factory=list)
+    supervision_records: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+# One column list for every branch of the UNION ALL below; each branch fills
+# what its table has and NULL elsewhere (same output types in every branch,
+# so PostgreSQL resolves one type per column and Django converts them alike).
+_RECORD_COLUMNS = {
+    "r_kind": models.CharField(),
+    "r_id": models.IntegerField(),
+    "r_at": models.DateTimeField(),
+    "r_day": models.DateField(),
+    "r_num": models.IntegerField(),
+    "r_flag": models.BooleanField(),
+    "r_a": models.CharField(),
+    "r_b": models.CharField(),
+    "r_c": models.CharField(),
+    "r_d": models.CharField(),
+    "r_text": models.TextField(),
+    "r_file": models.CharField(),
+    "r_unit_id": models.IntegerField(),
+    "r_unit_name": models.CharField(),
+    "r_unit_short": models.CharField(),
+    "r_ref_id": models.IntegerField(),
+    "r_ref_code": models.CharField(),
+    "r_ref_name": models.CharField(),
+    "r_p_id": models.IntegerField(),
+    "r_p_username": models.CharField(),
+    "r_p_display": models.CharField(),
+    "r_p_first": models.CharField(),
+    "r_p_last": models.CharField(),
+}
+
+
+def _record_branch(qs: QuerySet, kind: str, **columns) -> QuerySet:
+    exprs = {}
+    for name, output in _RECORD_COLUMNS.items():
+        source = {"r_kind": Value(kind)}.get(name, columns.get(name[2:]))
+        if source is None:
+            exprs[name] = Value(None, output_field=output)
+        elif isinstance(source, str):
+            exprs[name] = models.ExpressionWrapper(F(source), output_field=output)
+        else:
+            exprs[name] = models.ExpressionWrapper(source, output_field=output)
+    return qs.order_by().annotate(**exprs).values(*_RECORD_COLUMNS)
+
+
+_AUTHOR = {"p_id": "author_id", "p_username": "author__username", "p_display": "author__display_name"}
+_AUTHOR_NAMES = {"p_first": "author__first_name", "p_last": "author__last_name"}
+
+
+def case_records(case: Case) -> CaseRecords:
+    """Contacts (三见面), replies, feedback, supervision records and internal
+    notes of a case, oldest first, in ONE query (a UNION ALL over the five
+    tables, each probed by its case_id index), as model instances with the
+    related rows the pages print (unit, reply class, author, deputy).
+
+    Not for residents: notes are internal (the /track/ page shows the public
+    timeline only)."""
+    from accounts.models import User
+    from deputies.models import Deputy
+    from units.models import HandlingUnit
+
+    cid = case.pk
+    branches = [
+        _record_branch(
+            ContactRecord.objects.filter(case_id=cid),
+            "contact",
+            id="id",
+            at="created_at",
+            day="contact_date",
+            a="way",
+            b="party",
+            text="summary",
+            unit_id="unit_id",
+            unit_name="unit__name",
+            unit_short="unit__short_name",
+            **_AUTHOR,
+            **_AUTHOR_NAMES,
+        ),
+        _record_branch(
+            Reply.objects.filter(case_id=cid),
+            "reply",
+            id="id",
+            at="created_at",
+            num="round",
+            flag="on_the_spot",
+            text="text",
+            file="signed_file",
+            unit_id="unit_id",
+            unit_name="unit__name",
+            unit_short="unit__short_name",
+            ref_id="reply_class_id",
+            ref_code="reply_class__code",
+            ref_name="reply_class__name",
+            **_AUTHOR,
+            **_AUTHOR_NAMES,
+        ),
+        _record_branch(
+            Feedback.objects.filter(case_id=cid),
+            "feedback",
+            id="id",
+            at="created_at",
+            a="rater",
+            b="rating",
+            c="attitude_rating",
+            d="result_rating",
+            text="comment",
+            ref_id="reply_id",
+            p_id="deputy_id",
+            p_display="deputy__name",
+        ),
+        _record_branch(
+            SupervisionRecord.objects.filter(case_id=cid),
+            "supervision",
+            id="id",
+            at="created_at",
+            day="date",
+            a="level",
+            b="kind",
+            text="summary",
+            **_AUTHOR,
+            **_AUTHOR_NAMES,
+        ),
+        _record_branch(CaseNote.objects.filter(case_id=cid), "note", id="id", at="created_at", text="text", **_AUTHOR, **_AUTHOR_NAMES),
+    ]
+    rows = list(branches[0].union(*branches[1:], all=True))
+    out = CaseRecords()
+
+    def unit(r):
+        return HandlingUnit(id=r["r_unit_id"], name=r["r_unit_name"] or "", short_name=r["r_unit_short"] or "") if r["r_unit_id"] else None
+
+    def author(r):
+        if not r["r_p_id"]:
+            return None
+        return User(
+            id=r["r_p_id"],
+            username=r["r_p_username"] or "",
+            display_name=r["r_p_display"] or "",
+            first_name=r["r_p_first"] or "",
+            last_name=r["r_p_last"] or "",
+        )
+
+    for r in rows:
+        kind, common = r["r_kind"], {"id": r["r_id"], "case": case}
+        if kind == "contact":
+            out.contacts.append(
+                ContactRecord(
+                    **common,
+                    created_at=r["r_at"],
+                    contact_date=r["r_day"],
+                    way=r["r_a"],
+                    party=r["r_b"],
+                    summary=r["r_text"],
+                    unit=unit(r),
+                    author=author(r),
+                )
+            )
+        elif kind == "reply":
+            reply_class = ReplyClass(id=r["r_ref_id"], code=r["r_ref_code"], name=r["r_ref_name"]) if r["r_ref_id"] else None
+            out.replies.append(
+                Reply(
+                    **common,
+                    created_at=r["r_at"],
+                    round=r["r_num"],
+                    on_the_spot=bool(r["r_flag"]),
+                    text=r["r_text"],
+                    signed_file=r["r_file"] or "",
+                    unit=unit(r),
+                    reply_class=reply_class,
+                    author=author(r),
+                )
+            )
+        elif kind == "feedback":
+            deputy = Deputy(id=r["r_p_id"], name=r["r_p_display"]) if r["r_p_id"] else None
+            out.feedbacks.append(
+                Feedback(
+                    **common,
+                    created_at=r["r_at"],
+                    rater=r["r_a"],
+                    rating=r["r_b"],
+                    attitude_rating=r["r_c"] or "",
+                    result_rating=r["r_d"] or "",
+                    comment=r["r_text"] or "",
+                    reply_id=r["r_ref_id"],
+                    deputy=deputy,
+                )
+            )
+        elif kind == "supervision":
+            out.supervision_records.append(
+                SupervisionRecord(
+                    **common,
+                    created_at=r["r_at"],
+                    date=r["r_day"],
+                    level=r["r_a"] or "",
+                    kind=r["r_b"],
+                    summary=r["r_text"],
+                    author=author(r),
+                )
+            )
+        else:
+            out.notes.append(CaseNote(**common, created_at=r["r_at"], text=r["r_text"], author=author(r)))
+    # Each model's own ordering (Meta.ordering), as a per-table query would give.
+    out.contacts.sort(key=lambda c: (c.contact_date, c.pk))
+    out.replies.sort(key=lambda x: (x.created_at, x.pk))
+    out.feedbacks.sort(key=lambda x: (x.created_at, x.pk))
+    out.supervision_records.sort(key=lambda x: (x.date, x.pk))
+    out.notes.sort(key=lambda x: (x.created_at, x.pk))
     return out
 
 

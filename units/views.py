@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from proposals import access, selectors
-from proposals.models import CaseState, ReplyClass, UnitRole
+from proposals.models import Case, CaseState, UnitRole
 from proposals.services import actions
 from proposals.workflow import EVENTS, Actor, WorkflowError
 
@@ -57,14 +57,15 @@ def _case_context(request, case, **forms):
     can_dispute = (
         is_lead and case.state == CaseState.ASSIGNED and lead is not None and (lead.dispute_until is None or today <= lead.dispute_until)
     )
+    records = selectors.case_records(case)
     return {
         "case": case,
         "timeline": selectors.case_timeline(case, audience="internal"),
         "assignments": case.active_assignments,
         "lead_assignment": lead,
-        "contacts": list(case.contacts.select_related("unit")),
-        "replies": list(case.replies.select_related("reply_class", "unit")),
-        "feedbacks": list(case.feedbacks.all()),
+        "contacts": records.contacts,
+        "replies": records.replies,
+        "feedbacks": records.feedbacks,
         "is_lead": is_lead,
         "can_start": is_lead and case.state == CaseState.ASSIGNED,
         "can_dispute": can_dispute,
@@ -74,15 +75,21 @@ def _case_context(request, case, **forms):
         "dispute_form": forms.get("dispute_form") or ReasonForm(),
         "contact_form": forms.get("contact_form") or ContactForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(),
-        "reply_classes": ReplyClass.objects.filter(is_active=True),
         "full_phone": forms.get("full_phone"),
         "is_overdue": case.is_overdue(today),
         "today": today,
     }
 
 
+# What the case page prints of related rows, loaded with the case.
+CASE_RELATED = ("station", "category", "region", "lead_unit")
+
+
 def _load(request, pk):
-    case = access.access_case_for_unit(request.user, pk)
+    # One query for the case, its related rows and the user's actor flags
+    # (lead unit? deputy?), so the page's permission checks ask nothing more.
+    qs = access.with_actor_flags(Case.objects.select_related(*CASE_RELATED), request.user)
+    case = access.access_case_for_unit(request.user, pk, qs=qs)
     # The case's active assignments with their units, once for the page.
     case.active_assignments = list(case.assignments.filter(is_active=True).select_related("unit").order_by("role", "id"))
     return case
