@@ -376,6 +376,11 @@ class TextSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000, label=_("内容"))
 
 
+class ResubmitSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=120, label=_("标题"))
+    content = serializers.CharField(required=False, max_length=20000, label=_("内容"))
+
+
 class NoteSerializer(TextSerializer):
     pass
 

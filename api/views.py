@@ -301,6 +301,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def answer_on_spot(self, request, pk=None):
         return self._run(actions.case_answer_on_spot, **self._input(s.TextSerializer))
 
+    @_action_schema(s.ResubmitSerializer, _("修改后重新提出（代表建议）"))
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        return self._run(actions.case_resubmit, **self._input(s.ResubmitSerializer))
+
     # -- assignment (交办) --
 
     @_action_schema(s.AssignSerializer, _("交办"))

@@ -88,6 +88,15 @@ def test_exception_handler_shapes_every_error():
     assert unexpected.status_code == 500 and unexpected.data["code"] == "server_error" and "boom" not in str(unexpected.data)
 
 
+def test_nul_bytes_in_api_and_open311_urls_get_machine_errors(anon):
+    response = anon.get("/api/v1/deputies/?q=%00")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    response = anon.get("/open311/v2/requests.json?service_code=%00")
+    assert response.status_code == 400 and response.json()[0]["code"] == 400
+    response = anon.get("/open311/v2/requests.xml?status=%00")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/xml")
+
+
 def test_unknown_api_paths_are_json_404(anon):
     response = anon.get("/api/v2/anything/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"

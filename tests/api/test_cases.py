@@ -137,6 +137,8 @@ def test_case_list_query_count_does_not_grow_with_rows(world, staff_api, case_in
     case_in_state(world, "assigned")
     world.opinion()
     few = _queries(staff_api, "/api/v1/cases/")
+    # token+user, unit role, deputy role, the staff region, the page.
+    assert few == 5
     for _ in range(3):
         case_in_state(world, "assigned")
         world.opinion(responsible_deputy=world.deputy)
@@ -146,9 +148,20 @@ def test_case_list_query_count_does_not_grow_with_rows(world, staff_api, case_in
     assert len(response.json()["results"]) == 8
 
 
+def test_unit_case_list_query_count_is_pinned(world, case_in_state, django_assert_num_queries):
+    client = token_client(world.unit_a_user)
+    for _ in range(4):
+        case_in_state(world, "assigned")
+    with django_assert_num_queries(4):
+        assert len(client.get("/api/v1/cases/").json()["results"]) == 4
+
+
 def test_case_detail_query_count_is_constant(world, staff_api, case_in_state, django_assert_num_queries):
     one = case_in_state(world, "replied")
     few = _queries(staff_api, f"/api/v1/cases/{one.pk}/")
+    # 5 as the list, then one per related list (assignments, replies,
+    # feedback, contacts, supervision, events, photos).
+    assert few == 12
     other = case_in_state(world, "closed")
     with django_assert_num_queries(few):
         staff_api.get(f"/api/v1/cases/{other.pk}/")
@@ -294,3 +307,12 @@ def test_extreme_time_offsets_in_filters_never_500(world, staff_api, value):
 
     response = staff_api.get(f"/api/v1/cases/?submitted_before={quote(value)}")
     assert response.status_code in (200, 400)
+
+
+def test_deputy_revises_and_resubmits_a_returned_suggestion(world, staff_api):
+    suggestion = world.suggestion()
+    assert staff_api.post(f"/api/v1/cases/{suggestion.pk}/return/", {"reason": "请补充具体措施"}, format="json").status_code == 200
+    deputy_api = token_client(world.deputy_user)
+    r = deputy_api.post(f"/api/v1/cases/{suggestion.pk}/resubmit/", {"content": "补充：建议财政按每台15万元补贴。"}, format="json")
+    assert r.status_code == 200, r.json()
+    assert r.json()["state"] == "submitted" and r.json()["content"] == "补充：建议财政按每台15万元补贴。"
