@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from accounts import views as accounts_views
+
 from . import views
 
 # No i18n_patterns: URLs are printed on QR codes and must not change with the
@@ -10,6 +12,7 @@ from . import views
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/start/", accounts_views.start, name="workspace_start"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("", views.home, name="home"),

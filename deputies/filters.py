@@ -23,7 +23,12 @@ class DeputyFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["tier"].extra["choices"] = list(Tier.objects.filter(is_active=True).values_list("code", "name"))
         self.form.fields["region"].widget.choices = [("", _("全部区域"))] + [(r.prefix, r.full_name or r.name) for r in region_choices]
-        self.form.fields["station"].widget.choices = [("", _("全部站点"))] + [(s.code, s.name) for s in station_choices]
+        # Stations are offered once a county (or a street) is chosen: a province has
+        # thousands. Before that, an empty "全部站点" list only puzzles people.
+        if station_choices:
+            self.form.fields["station"].widget.choices = [("", _("全部站点"))] + [(s.code, s.name) for s in station_choices]
+        else:
+            self.form.fields["station"].widget = forms.HiddenInput()
 
     def search(self, qs, name, value):
         value = value.strip()

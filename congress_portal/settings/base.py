@@ -86,7 +86,7 @@ ROOT_URLCONF = "congress_portal.urls"
 WSGI_APPLICATION = "congress_portal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workspace_start"  # accounts.views.start: the user's own workspace
 LOGOUT_REDIRECT_URL = "home"
 
 TEMPLATES = [

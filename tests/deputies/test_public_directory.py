@@ -149,3 +149,11 @@ def test_profile_with_a_hostile_id_is_404(client, rf, roster, public_id):
     assert client.get(f"/deputies/{public_id}/").status_code in (400, 404)
     with pytest.raises(Http404):
         views.deputy_detail(rf.get("/deputies/x/"), public_id)
+
+
+def test_station_filter_appears_once_a_county_is_chosen(client, roster, regions):
+    html = client.get(reverse("deputies:list")).content.decode()
+    assert '<select name="station"' not in html and 'type="hidden" name="station"' in html
+    html = client.get(reverse("deputies:list"), {"region": regions["taiyuan"]["county"].code[:6]}).content.decode()
+    assert '<select name="station"' in html and '<option value="gulou">鼓楼街道人大代表联络站</option>' in html
+    assert '<option value="heping">' not in html  # 沈阳's station is not in 杏花岭区
