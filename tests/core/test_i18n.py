@@ -86,27 +86,27 @@ def database_text() -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
-def interface_chinese(html: str) -> set[str]:
-    """Chinese runs left in a page once the database's text is removed."""
+def without_data(html: str) -> str:
     for text in database_text():
         html = html.replace(htmlmod.escape(text), " ").replace(text, " ")
-    return set(CJK.findall(html)) - NATIVE_LANGUAGE_NAMES
+    return html
+
+
+def interface_chinese(html: str) -> set[str]:
+    """Chinese runs left in a page once the database's text is removed."""
+    return set(CJK.findall(without_data(html))) - NATIVE_LANGUAGE_NAMES
 
 
 def assert_english(response, *expected: str, status: int = 200) -> str:
     assert response.status_code == status, response.status_code
     html = response.content.decode()
-    assert re.search(r'<html lang="en"[ >]', html), response.wsgi_request.path
+    path = response.wsgi_request.path
+    assert re.search(r'<html lang="en"[ >]', html), path
     for text in expected:
-        assert text in html, f"{text!r} missing from {response.wsgi_request.path}"
-    assert not [label for label in COMMON_LABELS if label in _without_data(html)]
-    assert interface_chinese(html) == set(), response.wsgi_request.path
-    return html
-
-
-def _without_data(html: str) -> str:
-    for text in database_text():
-        html = html.replace(htmlmod.escape(text), " ").replace(text, " ")
+        assert text in html, f"{text!r} missing from {path}"
+    interface = without_data(html)
+    assert [label for label in COMMON_LABELS if label in interface] == [], path
+    assert set(CJK.findall(interface)) - NATIVE_LANGUAGE_NAMES == set(), path
     return html
 
 
