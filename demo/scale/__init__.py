@@ -119,7 +119,11 @@ def _generate(options: ScaleOptions, log) -> ScaleResult:
         log(f"foreign keys verified in {result.timings['verify']:.1f}s")
 
     step = time.monotonic()
-    analyze(_models_written())
+    from regions.models import Region
+
+    # Regions too: the planner must know how many rows a code prefix matches
+    # (region-scoped lists filter region_id IN (codes LIKE 'prefix%')).
+    analyze([Region, *_models_written()])
     result.timings["analyze"] = time.monotonic() - step
     result.timings["total"] = time.monotonic() - started
     result.counts = {**org.counts, **case_counts}
