@@ -194,3 +194,117 @@ def test_allowlist_names_only_public_pages():
     for name in ("admin:index", "deputy_workspace:home", "unit:home", "intake:paper", "notifications:list", "api:case-list"):
         assert not is_public(name), name
     assert re.fullmatch(r"[\w:*\-]+", "".join(PUBLIC))
+
+
+# --- Users of another county, and users of other roles ------------------------------
+XHL = "140107"  # 杏花岭区, the demo county
+
+
+def xhl_objects(model, region_field, limit=2):
+    lookup = "code__startswith" if region_field == "pk" else f"{region_field}__code__startswith"
+    return list(model.objects.filter(**{lookup: XHL}).order_by("pk")[:limit])
+
+
+@pytest.fixture
+def demo(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def refused(response) -> bool:
+    return response.status_code in DENIED or is_login_redirect(response)
+
+
+@pytest.mark.django_db
+def test_staff_of_another_county_open_no_object_of_this_county_in_admin(client, demo):
+    """Every region-scoped admin: change, delete and history of 杏花岭区's
+    objects, and each case button and the phone reveal, are 403/404 for the
+    staff of 沈阳市和平区, who see nothing of them in the pages they get."""
+    from django.contrib import admin
+
+    from accounts.models import User
+    from proposals.admin import ADMIN_ACTIONS
+    from proposals.models import Case, PhoneRevealLog
+    from regions.models import Region
+    from tests.factories import StaffUserFactory
+
+    # The county's own staff do open them (so a refusal below is about scope).
+    client.force_login(User.objects.get(username="staff"))
+    first = Case.objects.filter(region__code__startswith=XHL).order_by("pk").first()
+    assert client.get(reverse("admin:proposals_case_change", args=[first.pk])).status_code == 200
+    client.force_login(StaffUserFactory(username="heping-staff", region=Region.objects.get(code="210102000000")))
+    leaks, checked = [], 0
+    for model, model_admin in admin.site._registry.items():
+        region_field = getattr(model_admin, "region_field", None)
+        if region_field is None:
+            continue
+        opts = model._meta
+        for obj in xhl_objects(model, region_field):
+            for view in ("change", "delete", "history"):
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+                for method in ("get", "post"):
+                    checked += 1
+                    if not refused(getattr(client, method)(url)):
+                        leaks.append(f"{method} {url}")
+    reveals = PhoneRevealLog.objects.count()
+    cases = Case.objects.filter(region__code__startswith=XHL).exclude(phone_last4="").order_by("pk")[:3]
+    for case in cases:
+        for key in ADMIN_ACTIONS:
+            url = reverse("admin:proposals_case_action", args=[case.pk, key])
+            for method in ("get", "post"):
+                checked += 1
+                response = getattr(client, method)(url, {"reason": "x", "text": "x"} if method == "post" else None)
+                if not refused(response) or case.title in response.content.decode():
+                    leaks.append(f"{method} {url}")
+        response = client.post(reverse("admin:proposals_case_reveal_phone", args=[case.pk]), {"reason": "x"})
+        if not refused(response):
+            leaks.append(f"reveal {case.pk}")
+    changelist = client.get(reverse("admin:proposals_case_changelist")).content.decode()
+    assert not any(case.tracking_code in changelist or case.tracking_code_display in changelist for case in cases)
+    assert PhoneRevealLog.objects.count() == reveals
+    assert not leaks, leaks
+    assert checked > 150 and len(cases) == 3
+
+
+@pytest.mark.django_db
+def test_other_roles_and_the_api_reach_no_case_that_is_not_theirs(client, demo):
+    """A deputy, a unit member and a liaison officer of 沈阳 (or with no
+    case at all) get 403/404 on every case URL of 杏花岭区's workspaces and
+    API, and their own lists show none of those cases."""
+    from accounts.models import Role
+    from proposals.models import Case
+    from tests.factories import DeputyFactory, UnitFactory, UserFactory
+
+    deputy_user = UserFactory(username="other-deputy", role=Role.DEPUTY)
+    DeputyFactory(user=deputy_user)
+    unit_user = UserFactory(username="other-unit", role=Role.UNIT)
+    UnitFactory(name="和平区住建局").members.add(unit_user)
+    liaison = UserFactory(username="other-liaison", role=Role.LIAISON)
+    names = [name for name, params in walk() if name and params == ("pk",) and name.split(":")[0] in ("deputy_workspace", "unit")]
+    names += [name for name, params in walk() if name and name.startswith("api:case-") and params == ("pk",)]
+    assert len(names) > 20
+    cases = list(Case.objects.filter(region__code__startswith=XHL).order_by("pk")[::10])
+    # The demo unit member does open its own case (so a refusal below is about whose case it is).
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username="unit"))
+    own = Case.objects.filter(assignments__unit__members__username="unit").first()
+    assert client.get(reverse("unit:case", args=[own.pk])).status_code == 200
+    leaks = []
+    for user in (deputy_user, unit_user, liaison):
+        client.force_login(user)
+        for case in cases:
+            for name in names:
+                url = reverse(name, args=[case.pk])
+                for method in ("get", "post"):
+                    response = getattr(client, method)(url)
+                    if response.status_code == 405:
+                        continue
+                    if not refused(response) or case.title in response.content.decode():
+                        leaks.append(f"{user.username} {method} {url} -> {response.status_code}")
+        for home in ("/deputy/", "/unit/", "/api/cases/", "/paper/"):
+            html = client.get(home).content.decode()
+            shown = [c for c in cases if c.tracking_code_display in html or c.tracking_code in html]
+            leaks += [f"{user.username} {home} shows {c.tracking_code}" for c in shown]
+    assert not leaks, "\n".join(leaks[:20])
