@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.crypto import mask_phone
 from accounts.models import Role, User
 from deputies.models import Deputy
 from deputies.scoping import scope_deputies
@@ -176,10 +177,27 @@ class ReceptionDayAdmin(StationRegionScopedAdmin):
 
 @admin.register(ReceptionSubscription)
 class ReceptionSubscriptionAdmin(StationRegionScopedAdmin):
-    list_display = ("station", "user", "email", "phone", "created_at")
+    """Subscribers are often residents: their phone number is shown masked
+    (PIPL); it is typed in once, when the subscription is added, and can be
+    found again by searching the whole number."""
+
+    list_display = ("station", "user", "email", "phone_display", "created_at")
     search_fields = ("station__name", "=email", "=phone")
     autocomplete_fields = ("station",)
     raw_id_fields = ("user",)
     list_select_related = ("station", "user")
     show_full_result_count = False
     paginator = ScopedCountPaginator
+
+    @admin.display(description=_("手机号"))
+    def phone_display(self, obj):
+        return mask_phone(obj.phone)
+
+    def get_fields(self, request, obj=None):
+        fields = ["station", "user", "email", "phone", "created_at"]
+        if obj is not None:
+            fields[fields.index("phone")] = "phone_display"
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("created_at", "phone_display") if obj is not None else ("created_at",)

@@ -189,3 +189,19 @@ def test_user_admin_changelist_costs_the_same_at_more_rows(client, county):
     for i in range(3, 9):
         StaffUserFactory(username=f"s{i}", region=county["regions"]["shenyang"]["county"])
     assert count_queries(client, reverse("admin:accounts_user_changelist")) == before
+
+
+def test_subscribers_phone_is_masked_in_admin_list_and_page(client, county, xhl_staff):
+    from stations.models import ReceptionSubscription
+
+    sub = ReceptionSubscription.objects.create(station=county["stations"]["gulou"], phone="13611112222")
+    client.force_login(xhl_staff)
+    listing = client.get(reverse("admin:stations_receptionsubscription_changelist")).content.decode()
+    page = client.get(reverse("admin:stations_receptionsubscription_change", args=[sub.pk])).content.decode()
+    for html in (listing, page):
+        assert "136****2222" in html and "13611112222" not in html
+    # Found by the whole number, still masked.
+    found = client.get(reverse("admin:stations_receptionsubscription_changelist"), {"q": "13611112222"}).content.decode()
+    assert "136****2222" in found  # (the number the user typed is echoed in the search box and links)
+    add = client.get(reverse("admin:stations_receptionsubscription_add")).content.decode()
+    assert 'name="phone"' in add
