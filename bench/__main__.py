@@ -3,6 +3,7 @@
     bench/run                      # both sizes, seeding a database that is not seeded yet
     bench/run --sizes 1k --reseed  # re-create bench_1k first
     bench/run --report-only        # rewrite bench/RESULTS.md from bench/out/*.json
+    bench/run --pages-only         # re-measure the pages only (kiosk and sweep change the data)
 
 For each size (1k: 1,000 cases; 1m: 1,000,000 cases; both with the whole
 Guangdong organisation: 1,757 townships, 12,600 stations, 100,000 deputies)
@@ -95,6 +96,7 @@ def main(argv=None) -> int:
     parser.add_argument("--kiosk-seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--pages-only", action="store_true", help="measure the pages; keep the kiosk and sweep figures of the last run")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.report_only:
@@ -110,6 +112,7 @@ def main(argv=None) -> int:
                     sys.executable, "-m", "bench.measure", "--db", db, "--out", str(OUT / f"{db}.json"), "--port", str(args.port),
                     "--requests", str(args.requests), "--kiosk-threads", str(args.kiosk_threads),
                     "--kiosk-seconds", str(args.kiosk_seconds),
+                    *(["--skip-kiosk", "--skip-sweep"] if args.pages_only else []),
                 ],
                 cwd=ROOT,
                 env=_env(db),

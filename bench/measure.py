@@ -367,13 +367,14 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--kiosk-threads", type=int, default=8)
     parser.add_argument("--kiosk-seconds", type=float, default=20)
-    parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--skip-sweep", action="store_true", help="keep the sweep figures of the previous run")
+    parser.add_argument("--skip-kiosk", action="store_true", help="keep the kiosk figures of the previous run")
     args = parser.parse_args(argv)
     _setup(args.db)
 
     from stations.models import Station
 
-    result: dict = {"db": args.db}
+    result: dict = {"db": args.db, "load_before": [round(x, 2) for x in os.getloadavg()]}
     targets = pick_targets()
     result["counts"] = targets["counts"]
     result["targets"] = {
@@ -387,12 +388,18 @@ def main(argv=None) -> int:
     try:
         server.wait()
         result["pages"] = measure_pages(server.url, targets, args.requests)
-        codes = list(Station.objects.filter(is_active=True).exclude(kind="online").order_by("?").values_list("code", flat=True)[:200])
-        result["kiosk"] = kiosk_load(server.url, codes, threads=args.kiosk_threads, seconds=args.kiosk_seconds)
+        if not args.skip_kiosk:
+            codes = list(Station.objects.filter(is_active=True).exclude(kind="online").order_by("?").values_list("code", flat=True)[:200])
+            result["kiosk"] = kiosk_load(server.url, codes, threads=args.kiosk_threads, seconds=args.kiosk_seconds)
     finally:
         server.stop()
     if not args.skip_sweep:
         result["sweep"] = sweep_figures()
+    result["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    previous = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
+    for part in ("kiosk", "sweep"):
+        if part not in result and part in previous:
+            result[part] = {**previous[part], "from_earlier_run": True}
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     return 0
 
