@@ -44,7 +44,9 @@ def open311_view(*methods):
                 response = error(fmt, 405, MSG_METHOD)
                 response["Allow"] = ", ".join(methods)
                 return response
-            if not throttling.allow("anon", throttling.client_ident(request)):
+            # Reads are limited per client address; a POST with a valid key
+            # per key instead (a busy integration posts from one address).
+            if request.method != "POST" and not throttling.allow("anon", throttling.client_ident(request)):
                 return error(fmt, 429, MSG_THROTTLED)
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
@@ -132,6 +134,8 @@ def requests(request, fmt):
 def _create_request(request, fmt):
     api_key = _api_key(request)
     if api_key is None:
+        if not throttling.allow("anon", throttling.client_ident(request)):
+            return error(fmt, 429, MSG_THROTTLED)
         return error(fmt, 403, MSG_API_KEY)
     if not throttling.allow("open311_post", f"key{api_key.pk}"):
         return error(fmt, 429, MSG_THROTTLED)

@@ -175,6 +175,15 @@ def test_posting_faster_than_the_key_rate_is_429(client, world, station_key, set
     assert Case.objects.count() == 2
 
 
+def test_reads_are_limited_per_address_but_a_keyed_client_posts_at_its_own_rate(client, world, station_key, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "2/min", "open311_post": "100/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    assert [client.get("/open311/v2/services.json").status_code for _ in range(3)] == [200, 200, 429]
+    validate(client.get("/open311/v2/services.json").json(), "error")
+    assert [post_request(client, station_key[1]).status_code for _ in range(3)] == [200, 200, 200]
+    assert post_request(client, "guessed-key").status_code == 429
+
+
 def test_wrong_method_and_unknown_paths_use_the_error_format(client, world):
     response = client.delete("/open311/v2/services.json")
     assert response.status_code == 405
