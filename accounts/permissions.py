@@ -13,6 +13,7 @@ STAFF_MODELS = {
     "units": ["handlingunit"],
     "proposals": ["case", "casenote", "contactrecord", "supervisionrecord", "caseassignment", "reply", "feedback", "caseevent"],
     "regions": ["region"],
+    "open311": ["apikey"],
 }
 # Read-only for staff: configuration that superusers maintain.
 STAFF_VIEW_ONLY = {
