@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from regions.admin_scoping import RegionScopedAdminMixin, ScopedCountPaginator
+from regions.admin_scoping import RegionScopedAdminMixin, SafeAutocompleteMixin, ScopedCountPaginator
 from regions.models import Region, normalize_code
 from regions.scoping import region_in_scope, scope_queryset, sees_everything, user_region_prefix
 from stations.models import StationMembership
@@ -14,7 +14,7 @@ from .models import Congress, Deputy, DeputyGroup, DutyActivity, Mandate, Tier
 from .scoping import deputy_in_scope, scope_deputies
 
 
-class DeputyScopedAdminMixin:
+class DeputyScopedAdminMixin(SafeAutocompleteMixin):
     """Scoping of deputies and rows that belong to a deputy (see deputies/scoping.py)."""
 
     #: path from the model to its Deputy; "" for Deputy itself.
@@ -61,7 +61,7 @@ class DeputyScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MandateInline(admin.TabularInline):
+class MandateInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Mandate
     extra = 0
     autocomplete_fields = ("congress",)
@@ -71,7 +71,7 @@ class MandateInline(admin.TabularInline):
         return super().get_queryset(request).select_related("congress")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = StationMembership
     extra = 0
     autocomplete_fields = ("station",)
@@ -101,7 +101,7 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Congress)
-class CongressAdmin(admin.ModelAdmin):
+class CongressAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Staff see the congresses of their subtree, the congresses above it
     (a county's deputies hold provincial and national mandates too) and the
     national congress; they change only those of their subtree."""

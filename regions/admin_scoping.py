@@ -7,7 +7,8 @@ foreign-key choices are limited the same way.
 """
 
 from django.contrib import admin
-from django.core.exceptions import EmptyResultSet
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -30,7 +31,54 @@ class ScopedCountPaginator(EstimatedCountPaginator):
             return 0
 
 
-class RegionScopedAdminMixin:
+class _SafeAutocompleteWidget:
+    """Django's autocomplete widgets look the submitted ids up again to show
+    them when a form comes back with errors, passing them to the database
+    unchecked: a tampered id ("abc", a NUL byte) was a 500 (Django 5.2
+    ``AutocompleteMixin.optgroups``). Ids the target field cannot take are
+    dropped; the form's own validation already reports them."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        usable = []
+        for item in value:
+            if item is None or "\x00" in str(item):
+                continue
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)
+
+
+class SafeAutocompleteSelect(_SafeAutocompleteWidget, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_SafeAutocompleteWidget, AutocompleteSelectMultiple):
+    pass
+
+
+def _make_autocomplete_safe(formfield):
+    widget = getattr(formfield, "widget", None)
+    inner = getattr(widget, "widget", widget)  # RelatedFieldWidgetWrapper wraps it
+    if type(inner) is AutocompleteSelect:
+        inner.__class__ = SafeAutocompleteSelect
+    elif type(inner) is AutocompleteSelectMultiple:
+        inner.__class__ = SafeAutocompleteSelectMultiple
+    return formfield
+
+
+class SafeAutocompleteMixin:
+    """For every ModelAdmin and inline with ``autocomplete_fields``."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _make_autocomplete_safe(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class RegionScopedAdminMixin(SafeAutocompleteMixin):
     #: lookup path from the model to its Region, e.g. "region" or "station__region".
     region_field = "region"
 

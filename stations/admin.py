@@ -5,7 +5,7 @@ from accounts.crypto import mask_phone
 from accounts.models import Role, User
 from deputies.models import Deputy
 from deputies.scoping import scope_deputies
-from regions.admin_scoping import RegionScopedAdminMixin, ScopedCountPaginator
+from regions.admin_scoping import RegionScopedAdminMixin, SafeAutocompleteMixin, ScopedCountPaginator
 from regions.scoping import scope_queryset, sees_everything
 
 from .models import AssessmentResult, ChecklistItem, ReceptionDay, ReceptionSubscription, Station, StationAssessment, StationMembership
@@ -30,7 +30,7 @@ class StationRegionScopedAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class StationMembershipInline(admin.TabularInline):
+class StationMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = StationMembership
     extra = 0
     autocomplete_fields = ("deputy",)
