@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +31,7 @@ from . import conf, ratelimit, selectors
 from .access import access_station_for_paper, can_enter_paper, stations_for_paper
 from .device import clear_device_cookie, device_for_station, read_device, set_device_cookie
 from .forms import FeedbackForm, PaperForm, ResidentForm, TrackForm
-from .text import title_from
+from .text import clean_text, title_from
 
 logger = logging.getLogger(__name__)
 
@@ -296,12 +298,22 @@ def kiosk_device(request, code):
 
 
 # --- Paper and reception-day entry ----------------------------------------------------
+PAPER_STATIONS_PAGE = 50
+
+
 @login_required
 def paper_stations(request):
-    stations = list(stations_for_paper(request.user).order_by("region__code", "code")[:200])
-    if len(stations) == 1:
-        return redirect("intake:paper_station", code=stations[0].code)
-    return render(request, "intake/paper_stations.html", {"stations": stations})
+    """The stations the user may enter paper for: one goes straight to its
+    form; a county's (or a city's) many are searched and paged."""
+    stations = stations_for_paper(request.user).select_related("region").order_by("region__code", "code")
+    q = clean_text(request.GET.get("q", "")[:50]) if "\x00" not in request.GET.get("q", "") else ""
+    if q:
+        stations = stations.filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(address__icontains=q))
+    page = Paginator(stations, PAPER_STATIONS_PAGE).get_page(request.GET.get("page"))
+    if not q and page.paginator.count == 1:
+        return redirect("intake:paper_station", code=page.object_list[0].code)
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "intake/paper_stations.html", {"page_obj": page, "stations": page.object_list, "q": q, "query": query})
 
 
 @login_required

@@ -171,3 +171,23 @@ def test_device_mode_needs_the_station_officer_or_staff(client, station, regions
     assert client.get(url).status_code == 302  # login
     client.force_login(UserFactory(username="other-liaison", role=Role.LIAISON))
     assert client.get(url).status_code == 404
+
+
+def test_staff_with_many_stations_search_and_page_through_them(client, station, regions, django_assert_num_queries):
+    from tests.factories import StaffUserFactory
+
+    county = regions["taiyuan"]["county"]
+    for i in range(60):
+        StationFactory(code=f"many-{i:02d}", name=f"第{i:02d}社区联络站", region=regions["taiyuan"]["township2"])
+    client.force_login(StaffUserFactory(username="many-staff", region=county))
+    first = client.get(reverse("intake:paper"))
+    assert first.status_code == 200 and len(first.context["stations"]) == 50
+    second = client.get(reverse("intake:paper"), {"page": 2})
+    assert len(second.context["stations"]) == 11  # 60 + the fixture's station
+    found = client.get(reverse("intake:paper"), {"q": "第42社区"})
+    assert [s.code for s in found.context["stations"]] == ["many-42"]
+    assert list(client.get(reverse("intake:paper"), {"q": "没有这个站"}).context["stations"]) == []
+    assert client.get(reverse("intake:paper"), {"q": "x" * 500, "page": "zzz"}).status_code == 200
+    # session, user, the user's region (its subtree prefix), count, page: the same for 61 stations as for 2
+    with django_assert_num_queries(5):
+        client.get(reverse("intake:paper"), {"page": 2})
