@@ -145,6 +145,10 @@ CHANGELISTS = [
     "admin:deputies_dutyactivity_changelist",
     "admin:deputies_congress_changelist",
     "admin:regions_region_changelist",
+    "admin:stations_assessmentresult_changelist",
+    "admin:stations_receptionsubscription_changelist",
+    "admin:stations_checklistitem_changelist",
+    "admin:deputies_tier_changelist",
 ]
 
 
@@ -153,7 +157,7 @@ def add_rows(county, n):
     import datetime as dt
 
     from deputies.models import DeputyGroup, DutyActivity
-    from stations.models import ReceptionDay
+    from stations.models import AssessmentResult, ChecklistItem, ReceptionDay, ReceptionSubscription
     from tests.factories import RegionFactory
 
     township = county["regions"]["taiyuan"]["township"]
@@ -163,7 +167,10 @@ def add_rows(county, n):
         deputy = station.members.first()
         group = DeputyGroup.objects.create(name=f"小组{code}", region=township, leader=deputy)
         group.members.add(*station.members.all())
-        StationAssessment.objects.create(station=station, date=dt.date(2024, 6, 1 + i))
+        assessment = StationAssessment.objects.create(station=station, date=dt.date(2024, 6, 1 + i))
+        for item in ChecklistItem.objects.all()[:2]:
+            AssessmentResult.objects.create(assessment=assessment, item=item, passed=bool(i % 2))
+        ReceptionSubscription.objects.create(station=station, phone=f"1361111{i:04d}")
         ReceptionDay.objects.create(station=station, date=dt.date(2025, 1, 1 + i))
         DutyActivity.objects.create(deputy=deputy, kind="reception", date=dt.date(2025, 1, 1 + i), title="接待选民", station=station)
         RegionFactory(code=f"140107{900 + Station.objects.count():03d}000", name=f"新街道{code}", level=4, parent=township.parent)
@@ -179,6 +186,9 @@ def test_admin_changelists_cost_the_same_at_more_rows(client, county, xhl_staff,
     after = {name: count_queries(client, reverse(name)) for name in CHANGELISTS}
     assert after == before
     assert Deputy.objects.count() >= 20
+    from stations.models import AssessmentResult, ReceptionSubscription
+
+    assert AssessmentResult.objects.count() >= 14 and ReceptionSubscription.objects.count() == 7
 
 
 def test_user_admin_changelist_costs_the_same_at_more_rows(client, county):
