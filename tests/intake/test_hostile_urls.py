@@ -23,7 +23,9 @@ NOT_THERE = (400, 404)
 def test_unknown_station_code_on_the_kiosk_is_a_friendly_404(client, station, code):
     response = client.get(f"/kiosk/{code}/")
     assert response.status_code == 404
-    assert "没有找到这个站点" in response.content.decode()
+    html = response.content.decode()
+    assert "没有找到这个站点" in html
+    assert 'href="/stations/"' in html and 'href="/"' in html  # ways on: nearby stations, the portal
     assert client.post(f"/kiosk/{code}/", {"content": "x"}).status_code == 404
 
 
