@@ -55,6 +55,9 @@ def station_list(request):
         station.distance_km = selectors.distance_km(station)
     query = request.GET.copy()
     query.pop("page", None)
+    plain = query.copy()
+    for key in ("lat", "lng", "radius"):
+        plain.pop(key, None)
     return render(
         request,
         "stations/station_list.html",
@@ -65,6 +68,7 @@ def station_list(request):
             "radius": radius,
             "page_obj": page,
             "query": query.urlencode(),
+            "query_without_position": plain.urlencode(),
             "region_param": region_param,
             "selected_region": selected_region,
             "county_level": RegionLevel.COUNTY,
