@@ -2,6 +2,8 @@
 the browser's position, no horizontal scrolling on a phone, and axe-core's
 WCAG 2.2 A/AA rules on the home page, directories, station page and profile."""
 
+from importlib import import_module
+
 import pytest
 from django.urls import reverse
 
@@ -9,7 +11,22 @@ from tests.conftest import axe_violations
 
 from .conftest import add_station
 
+# Transactional (live server); as in tests/intake/test_browser.py, each test
+# re-creates the migrations' data it needs, which serialized_rollback may not
+# restore once Playwright's event loop has run in this thread.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(transactional_db):
+    from django.apps import apps
+
+    for module in (
+        "proposals.migrations.0002_defaults",
+        "deputies.migrations.0003_default_tiers",
+        "stations.migrations.0002_default_checklist",
+    ):
+        import_module(module).create(apps, None)
 
 
 @pytest.fixture
