@@ -123,3 +123,76 @@ def deputy_recipients(deputy) -> list[To]:
 
 def users(users_) -> list[To]:
     return [To(user=u) for u in users_]
+
+
+class RecipientCache:
+    """Recipients resolved once per batch (the reminder sweep handles up to a
+    few hundred cases per transaction): one query for the officials of all
+    the batch's regions, one for the members of all its lead units.
+
+    Returns the same lists as the module functions above."""
+
+    def __init__(self):
+        self._officials: dict[tuple, list[list]] = {}
+        self._units: dict[int, list[To]] = {}
+
+    def prefetch(self, cases) -> None:
+        """Load the officials over the cases' regions and their lead units' members."""
+        regions = {c.region_id: c.region for c in cases if c.region_id and (c.region_id, (Role.STAFF,)) not in self._officials}
+        self._load_officials(list(regions.values()), (Role.STAFF,))
+        units = {c.lead_unit_id: c.lead_unit for c in cases if c.lead_unit_id and c.lead_unit_id not in self._units}
+        self._load_units(list(units.values()))
+
+    def _load_officials(self, regions, roles) -> None:
+        if not regions:
+            return
+        codes = {code for region in regions for code in ancestor_codes(region)}
+        users = (
+            get_user_model()
+            .objects.filter(region__code__in=codes, role__in=roles, is_active=True, is_staff=True)
+            .select_related("region")
+            .order_by("id")
+        )
+        by_code: dict[str, list] = {}
+        for user in users:
+            by_code.setdefault(user.region.code, []).append(user)
+        for region in regions:
+            self._officials[(region.pk, tuple(roles))] = [by_code[c] for c in reversed(ancestor_codes(region)) if c in by_code]
+
+    def _load_units(self, units) -> None:
+        if not units:
+            return
+        from units.models import HandlingUnit
+
+        members: dict[int, list[To]] = {u.pk: [] for u in units}
+        through = HandlingUnit.members.through.objects.filter(handlingunit_id__in=members, user__is_active=True).select_related("user")
+        for row in through.order_by("user_id"):
+            members[row.handlingunit_id].append(To(user=row.user))
+        for unit in units:
+            self._units[unit.pk] = members[unit.pk] + ([To(email=unit.email)] if unit.email else [])
+
+    def officials(self, region, roles=(Role.STAFF,)) -> list[list]:
+        if region is None:
+            return []
+        key = (region.pk, tuple(roles))
+        if key not in self._officials:
+            self._load_officials([region], roles)
+        return self._officials[key]
+
+    def case_staff(self, case) -> list:
+        levels = self.officials(case.region)
+        return levels[0] if levels else []
+
+    def supervising_staff(self, case) -> list:
+        return [u for level in self.officials(case.region)[:2] for u in level]
+
+    def case_leaders(self, case) -> list:
+        # Key cases only (escalation), a handful per day: per case is fine.
+        return case_leaders(case)
+
+    def unit_recipients(self, unit) -> list[To]:
+        if unit is None:
+            return []
+        if unit.pk not in self._units:
+            self._load_units([unit])
+        return self._units[unit.pk]

@@ -191,6 +191,29 @@ def _dispatch(dispatch: EventDispatch, event: CaseEvent, now) -> list[str]:
     return keys
 
 
+def events_record_system(*, events: list[CaseEvent], now) -> list[CaseEvent]:
+    """Insert system events of a batch (the sweep's ``mark_overdue`` marks) in
+    one statement, with their ``EventDispatch`` rows written explicitly in
+    the same transaction (bulk_create bypasses the post_save listener).
+
+    An event with nothing to derive (no handler, no deadline) is dispatched
+    at birth; any other is announced after commit like a single event, and
+    the sweep catches it up if the broker is down."""
+    from proposals.services.workflow import announce
+
+    if not events:
+        return []
+    created = CaseEvent.objects.bulk_create(events)
+    pending = [e for e in created if e.action in HANDLERS or e.action in DEADLINE_ACTIONS]
+    waiting = {e.pk for e in pending}
+    EventDispatch.objects.bulk_create(
+        [EventDispatch(event_id=e.pk, created_at=now, dispatched_at=None if e.pk in waiting else now) for e in created]
+    )
+    for event in pending:
+        announce(event)
+    return created
+
+
 def events_dispatch_pending(*, now=None, limit: int = 500) -> list[str]:
     """The sweep's catch-up: events whose task never ran (broker down, worker killed)."""
     keys: list[str] = []

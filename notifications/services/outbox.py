@@ -40,9 +40,31 @@ def outbox_add(
 ) -> list[str]:
     """Queue ``kind`` for each recipient on each of ``channels_`` it can be
     reached on. Returns the dedup keys (new or already present)."""
+    rows = outbox_rows(
+        kind=kind, recipients=recipients, channels_=channels_, context=context, dedup=dedup, case=case, reminder=reminder, url=url, now=now
+    )
+    if rows:
+        Message.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+    return list(rows)
+
+
+def outbox_rows(
+    *,
+    kind: str,
+    recipients: list[To],
+    channels_: set[str] | frozenset,
+    context: dict,
+    dedup: str,
+    case=None,
+    reminder=None,
+    url: str = "",
+    now=None,
+) -> dict[str, Message]:
+    """The unsaved messages ``outbox_add`` would write, by dedup key: a batch
+    (the reminder sweep) collects them and inserts them in one statement."""
     now = now or timezone.now()
     if not recipients:
-        return []
+        return {}
     text = render(kind, {"case": case, "url": url, **context})
     rows: dict[str, Message] = {}
     for to in recipients:
@@ -71,9 +93,7 @@ def outbox_add(
                     created_at=now,
                 ),
             )
-    if rows:
-        Message.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
-    return list(rows)
+    return rows
 
 
 def _address(to: To, channel: str, case) -> tuple[str, bool]:

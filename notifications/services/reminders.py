@@ -15,26 +15,27 @@ Rows are made in two ways, both idempotent:
 - ``reminders_for_case``: when an event sets a deadline whose stage is today
   (a case assigned with one working day left).
 
-``reminders_process`` claims due rows (SKIP LOCKED), marks overdue cases
-(``mark_overdue`` event), writes the messages to the outbox and marks the
-row sent, all in one transaction.
+``reminders_process`` claims due rows in batches (SKIP LOCKED), locks their
+cases, marks overdue cases (``mark_overdue`` event), writes the messages to
+the outbox and marks the rows sent, all in the batch's transaction.
 """
 
 import datetime as dt
 import logging
+import time
 
 from django.db import transaction
 from django.utils import timezone
 
-from proposals.models import Case, DeadlinePolicy, SupervisionLevel
+from proposals.models import Case, CaseEvent, DeadlinePolicy, SupervisionLevel
 from proposals.models.cases import DeadlineKind
-from proposals.workflow import EVENTS, Actor
+from proposals.workflow import EVENTS, MSG_NO_PERMISSION, Actor, WorkflowError
 from workcalendar.workdays import add_workdays, workdays_between
 
 from .. import conf, recipients
-from ..models import Channel, Reminder, ReminderStatus, SweepState
+from ..models import Channel, Message, Reminder, ReminderStatus, SweepState
 from ..urls_for import case_url
-from .outbox import outbox_add
+from .outbox import outbox_rows
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,25 @@ def stages(deadline: dt.date, offsets: list[int], cache: dict | None = None) -> 
 def latest_stage(deadline: dt.date, today: dt.date, offsets: list[int], cache: dict | None = None) -> tuple[str, dt.date] | None:
     reached = [s for s in stages(deadline, offsets, cache) if s[1] <= today]
     return reached[-1] if reached else None
+
+
+class WorkdaysLeft:
+    """``workdays_between(today, deadline)`` for the many deadlines of a
+    sweep, each day of the calendar looked at about once: counting a long
+    range day by day (with its override look-up) per reminder cost more than
+    everything else the sweep does."""
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.known = {today: 0}
+
+    def __call__(self, deadline: dt.date) -> int:
+        if deadline <= self.today:
+            return 0
+        if deadline not in self.known:
+            base = max(d for d in self.known if d < deadline)
+            self.known[deadline] = self.known[base] + workdays_between(base, deadline)
+        return self.known[deadline]
 
 
 def _due_at(day: dt.date) -> dt.datetime:
@@ -139,93 +159,153 @@ def reminders_for_case(case, *, now=None) -> int:
     return len(rows)
 
 
-def reminders_process(*, now=None, limit: int = 500) -> list[str]:
-    """Turn due reminders into outbox messages. Returns the messages' dedup keys."""
+#: Reminders claimed per transaction: large enough that a batch costs a fixed
+#: handful of statements, small enough that the cases it locks are released
+#: within a fraction of a second.
+BATCH_SIZE = 200
+#: Seconds a sweep spends on due reminders before it moves on (digest,
+#: delivery); the next sweep continues. Beat runs a sweep every 2 minutes.
+TIME_BUDGET = 25.0
+NOTE_OBSOLETE = "期限已变更或案件已不在办理中"
+
+
+def reminders_process(*, now=None, batch_size: int = BATCH_SIZE, time_budget: float | None = TIME_BUDGET) -> list[str]:
+    """Turn due reminders into outbox messages, a batch per transaction, until
+    none is due or ``time_budget`` seconds are spent. Returns the messages'
+    dedup keys."""
     keys: list[str] = []
-    for _ in range(limit):
+    started = time.monotonic()
+    counters: dict[dt.date, WorkdaysLeft] = {}
+    while True:
         moment = now or timezone.now()
+        today = timezone.localdate(moment)
+        workdays_left = counters.setdefault(today, WorkdaysLeft(today))
         with transaction.atomic():
-            reminder = (
+            batch = list(
                 Reminder.objects.select_for_update(skip_locked=True)
                 .filter(status=ReminderStatus.PENDING, due_at__lte=moment)
-                .order_by("due_at", "id")
-                .first()
+                .order_by("due_at", "id")[:batch_size]
             )  # index reminder_pending_due
-            if reminder is None:
+            if not batch:
                 break
-            keys += _process(reminder, moment)
+            keys += _process_batch(batch, moment, workdays_left)
+        # A short batch: nothing else is due (or another sweep holds the rest).
+        if len(batch) < batch_size or (time_budget is not None and time.monotonic() - started >= time_budget):
+            break
     return keys
 
 
-def _process(reminder: Reminder, now) -> list[str]:
-    from proposals.services.workflow import lock_case, record_event
+def _process_batch(batch: list[Reminder], now, workdays_left: WorkdaysLeft) -> list[str]:
+    """Claimed reminders → overdue marks, outbox rows and the reminders'
+    status, in the caller's transaction, in a fixed number of statements."""
+    from .events import events_record_system
 
-    case = lock_case(reminder.case_id)
-    if not deadline_running(case) or case.deadline != reminder.deadline:
-        reminder.status = ReminderStatus.CANCELLED
-        reminder.processed_at = now
-        reminder.note = "期限已变更或案件已不在办理中"
-        reminder.save(update_fields=["status", "processed_at", "note"])
-        return []
-    if reminder.kind == "overdue" and case.overdue_since is None:
-        case.overdue_since = reminder.deadline + ONE_DAY
-        record_event(
-            case=case,
-            action="mark_overdue",
-            actor_kinds={Actor.SYSTEM},
-            actor_label="系统",
-            reason="",
-            data={"deadline": reminder.deadline.isoformat(), "deadline_kind": case.deadline_kind},
-            extra_update_fields=["overdue_since"],
-            now=now,
+    # Lock the batch's cases in id order: two sweeps (or a sweep and a
+    # workflow action, which locks one case) never wait on each other in a cycle.
+    cases = {
+        c.pk: c
+        for c in Case.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "region")
+        .filter(pk__in={r.case_id for r in batch})
+        .order_by("pk")
+    }
+    live, cancelled = [], []
+    for reminder in batch:
+        case = cases.get(reminder.case_id)
+        if case is None or not deadline_running(case) or case.deadline != reminder.deadline:
+            cancelled.append(reminder.pk)
+        else:
+            live.append((reminder, case))
+    cache = recipients.RecipientCache()
+    cache.prefetch([case for _r, case in live])
+    marks, rows = [], {}
+    for reminder, case in live:
+        if reminder.kind == "overdue" and case.overdue_since is None:
+            case.overdue_since = reminder.deadline + ONE_DAY
+            marks.append(case)
+        rows.update(_message_rows(reminder, case, now, cache, workdays_left))
+    if marks:
+        _mark_overdue(marks, now, events_record_system)
+    messages = list(rows.values())
+    for start in range(0, len(messages), 1000):
+        Message.objects.bulk_create(messages[start : start + 1000], ignore_conflicts=True)
+    if live:
+        Reminder.objects.filter(pk__in=[r.pk for r, _c in live]).update(status=ReminderStatus.SENT, processed_at=now)
+    if cancelled:
+        Reminder.objects.filter(pk__in=cancelled).update(status=ReminderStatus.CANCELLED, processed_at=now, note=NOTE_OBSOLETE)
+    return list(rows)
+
+
+def _mark_overdue(cases: list, now, record) -> None:
+    """The cases' ``overdue_since`` and their ``mark_overdue`` history rows
+    (what ``record_event`` writes for one case, for a whole batch)."""
+    # The transition table's rule for mark_overdue (record_event's checks): the
+    # system acts, in a running state (RUNNING_STATES, checked by
+    # deadline_running() on each locked row).
+    if Actor.SYSTEM not in EVENTS["mark_overdue"][2]:
+        raise WorkflowError(MSG_NO_PERMISSION % {"action": EVENTS["mark_overdue"][0]})
+    touched = timezone.now()
+    events = []
+    for case in cases:
+        case.updated_at = touched
+        events.append(
+            CaseEvent(
+                case=case,
+                action="mark_overdue",
+                from_state=case.state,
+                to_state=case.state,
+                actor_label="系统",
+                data={"deadline": case.deadline.isoformat(), "deadline_kind": case.deadline_kind},
+                created_at=now,
+            )
         )
-    keys = _messages(reminder, case, now)
-    reminder.status = ReminderStatus.SENT
-    reminder.processed_at = now
-    reminder.save(update_fields=["status", "processed_at"])
-    return keys
+    Case.objects.bulk_update(cases, ["overdue_since", "updated_at"])
+    record(events=events, now=now)
 
 
-def owners(case) -> tuple[list, str]:
+def owners(case, cache=None) -> tuple[list, str]:
     """Who owes the step: the region's staff for assignment, the lead unit for replies."""
+    cache = cache or recipients.RecipientCache()
     if case.deadline_kind == DeadlineKind.ASSIGN or case.lead_unit_id is None:
-        return recipients.users(recipients.case_staff(case)), "staff"
-    return recipients.unit_recipients(case.lead_unit), "unit"
+        return recipients.users(cache.case_staff(case)), "staff"
+    return cache.unit_recipients(case.lead_unit), "unit"
 
 
-def _messages(reminder: Reminder, case, now) -> list[str]:
+def _message_rows(reminder: Reminder, case, now, cache, workdays_left: WorkdaysLeft) -> dict:
     today = timezone.localdate(now)
     context = {
         "deadline": reminder.deadline,
         "deadline_kind": case.get_deadline_kind_display() if case.deadline_kind else "",
-        "workdays_left": max(0, workdays_between(today, reminder.deadline)),
+        "workdays_left": workdays_left(reminder.deadline),
         "days_overdue": max(0, (today - reminder.deadline).days),
         "is_key": case.supervision_level == SupervisionLevel.KEY,
     }
     dedup = f"rem:{reminder.pk}"
     common = {"case": case, "reminder": reminder, "now": now, "dedup": dedup, "context": context}
     if reminder.kind == "escalate":
-        keys = outbox_add(
+        rows = outbox_rows(
             kind="reminder_escalate",
-            recipients=recipients.users(recipients.supervising_staff(case)),
+            recipients=recipients.users(cache.supervising_staff(case)),
             channels_={Channel.INAPP, Channel.EMAIL},
             url=case_url(case, "staff"),
             **common,
         )
         if case.supervision_level == SupervisionLevel.KEY:
-            keys += outbox_add(
-                kind="reminder_escalate",
-                recipients=recipients.users(recipients.case_leaders(case)),
-                channels_={Channel.INAPP, Channel.EMAIL, Channel.SMS},
-                url=case_url(case, "staff"),
-                **common,
+            rows.update(
+                outbox_rows(
+                    kind="reminder_escalate",
+                    recipients=recipients.users(cache.case_leaders(case)),
+                    channels_={Channel.INAPP, Channel.EMAIL, Channel.SMS},
+                    url=case_url(case, "staff"),
+                    **common,
+                )
             )
-        return keys
-    to, audience = owners(case)
+        return rows
+    to, audience = owners(case, cache)
     if reminder.kind.startswith("before_"):
         kind, channels_ = "reminder_before", {Channel.INAPP, Channel.EMAIL}
     elif reminder.kind == "due":
         kind, channels_ = "reminder_due", {Channel.INAPP, Channel.EMAIL, Channel.SMS}
     else:
         kind, channels_ = "reminder_overdue", {Channel.INAPP, Channel.EMAIL, Channel.SMS}
-    return outbox_add(kind=kind, recipients=to, channels_=channels_, url=case_url(case, audience), **common)
+    return outbox_rows(kind=kind, recipients=to, channels_=channels_, url=case_url(case, audience), **common)
