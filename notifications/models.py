@@ -190,6 +190,10 @@ class SweepState(models.Model):
 
     name = models.CharField(_("名称"), max_length=40, primary_key=True)
     last_date = models.DateField(_("已处理至"), null=True, blank=True)
+    # A job done in chunks under a time budget (the weekly digest) records how
+    # far it got in the period it is working on; the next run continues there.
+    cursor_period = models.DateField(_("进行中的周期"), null=True, blank=True)
+    cursor_id = models.BigIntegerField(_("已处理至编号"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

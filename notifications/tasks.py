@@ -13,8 +13,8 @@ from django.db import DatabaseError
 
 from .services.events import event_dispatch
 from .services.outbox import outbox_deliver
-from .services.periodic import deputy_digests_send, reception_announcements_send
-from .services.sweep import sweep_run
+from .services.periodic import deputy_digests_send, digest_done, reception_announcements_send
+from .services.sweep import Budgets, sweep_run
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,11 @@ RETRY_COUNTDOWN = 30
 
 @shared_task(bind=True, max_retries=3, soft_time_limit=100, time_limit=120, acks_late=True)
 def sweep(self):
-    """The periodic sweep (beat: every 2 minutes). Leaves headroom under the
-    soft limit and hands any backlog to ``deliver_outbox``."""
+    """The periodic sweep (beat: every 2 minutes). Each part has its own
+    budget (``sweep.Budgets``, 85 s in all, under the soft limit); a delivery
+    backlog goes to ``deliver_outbox``, the rest to the next sweep."""
     try:
-        result = sweep_run(time_budget=60)
+        result = sweep_run(budgets=Budgets())
     except SoftTimeLimitExceeded:
         logger.warning("sweep stopped by its time limit; the next sweep continues")
         return None
@@ -67,10 +68,16 @@ def deliver_outbox(self):
 
 @shared_task(bind=True, max_retries=3, soft_time_limit=300, time_limit=360, acks_late=True)
 def send_deputy_digests(self):
+    """Monday 08:30: the weekly digest, in chunks; if the budget runs out the
+    task queues itself again (and the sweep continues it meanwhile)."""
     try:
-        count = deputy_digests_send()
+        count = deputy_digests_send(time_budget=240)
+    except SoftTimeLimitExceeded:
+        return None
     except DatabaseError as exc:
         raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    if not digest_done():
+        enqueue(send_deputy_digests)
     enqueue(deliver_outbox)
     return count
 

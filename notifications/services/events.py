@@ -8,6 +8,7 @@ marked dispatched in the transaction that writes the messages.
 """
 
 import logging
+import time
 
 from django.db import transaction
 from django.utils import timezone
@@ -214,10 +215,13 @@ def events_record_system(*, events: list[CaseEvent], now) -> list[CaseEvent]:
     return created
 
 
-def events_dispatch_pending(*, now=None, limit: int = 500) -> list[str]:
+def events_dispatch_pending(*, now=None, limit: int = 500, time_budget: float | None = None) -> list[str]:
     """The sweep's catch-up: events whose task never ran (broker down, worker killed)."""
     keys: list[str] = []
+    started = time.monotonic()
     for _ in range(limit):
+        if time_budget is not None and time.monotonic() - started >= time_budget:
+            break
         moment = now or timezone.now()
         with transaction.atomic():
             dispatch = (

@@ -7,8 +7,8 @@ produce each message once.
 """
 
 import datetime as dt
-import itertools
 import logging
+import time
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,9 +19,9 @@ from proposals.models import Case, CaseState
 from stations.models import ReceptionDay, ReceptionRule, ReceptionSubscription, Station
 
 from .. import conf, recipients
-from ..models import Channel, SweepState
+from ..models import Channel, Message, SweepState
 from ..recipients import To
-from .outbox import outbox_add
+from .outbox import outbox_add, outbox_rows
 
 logger = logging.getLogger(__name__)
 
@@ -58,65 +58,97 @@ def digest_due(now) -> bool:
     return local.date() > monday or local.time() >= DIGEST_TIME
 
 
-def deputy_digests_send(*, now=None, states: dict | None = None) -> int | None:
+def deputy_digests_send(*, now=None, states: dict | None = None, time_budget: float | None = None, chunk: int = DIGEST_CHUNK) -> int | None:
     """This week's digest to every deputy with open cases (responsible or
-    lead deputy). Returns the deputies written to, None if already done."""
+    lead deputy). Returns the deputies written to, None if already done.
+
+    Works through the deputies in id order, ``chunk`` per transaction, and
+    records how far it got (``SweepState.cursor_*``): with ``time_budget``
+    it stops after that many seconds and the next run continues, so a
+    province's 20,000 digests never hold up the reminders behind them.
+    Dedup keys make a repeated chunk a no-op."""
     now = now or timezone.now()
     if not digest_due(now):
         return None
     monday = _week_start(now)
     if _done(states, DIGEST, monday):
         return None
+    started = time.monotonic()
+    count = 0
+    while True:
+        with transaction.atomic():
+            state = _claim_period(DIGEST, monday)
+            if state is None:
+                return count or None
+            after = state.cursor_id if state.cursor_period == monday else 0
+            deputies = list(Deputy.objects.filter(pk__gt=after or 0, is_active=True).select_related("user").order_by("pk")[:chunk])
+            if not deputies:
+                state.last_date, state.cursor_period, state.cursor_id = monday, None, None
+                state.save(update_fields=["last_date", "cursor_period", "cursor_id", "updated_at"])
+                logger.info("weekly digest of the week of %s done", monday)
+                return count
+            count += _digest_chunk(deputies, monday, now)
+            state.cursor_period, state.cursor_id = monday, deputies[-1].pk
+            state.save(update_fields=["cursor_period", "cursor_id", "updated_at"])
+        if time_budget is not None and time.monotonic() - started >= time_budget:
+            logger.info("weekly digest: %s deputies so far, continued by the next run", count)
+            return count
+
+
+def digest_done(now=None) -> bool:
+    """Whether this week's digest has gone to every deputy."""
+    monday = _week_start(now or timezone.now())
+    return SweepState.objects.filter(name=DIGEST, last_date__gte=monday).exists()
+
+
+def _digest_chunk(deputies: list, monday: dt.date, now) -> int:
+    """The digests of some deputies: one query for their open cases (index
+    case_responsible_deputy), one INSERT for the messages."""
     period = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
     today = timezone.localdate(now)
     soon = today + dt.timedelta(days=7)
-    with transaction.atomic():
-        state = _claim_period(DIGEST, monday)
-        if state is None:
-            return None
-        # One pass over open cases by deputy (index case_responsible_deputy).
-        rows = (
-            Case.objects.open()
-            .filter(responsible_deputy__isnull=False)
-            .order_by("responsible_deputy_id", "deadline", "id")
-            .values_list("responsible_deputy_id", "id", "tracking_code", "title", "state", "deadline", "overdue_since")
+    rows = (
+        Case.objects.open()
+        .filter(responsible_deputy_id__in=[d.pk for d in deputies])
+        .order_by("responsible_deputy_id", "deadline", "id")
+        .values_list("responsible_deputy_id", "tracking_code", "title", "state", "deadline", "overdue_since")
+    )
+    by_deputy: dict[int, list] = {}
+    for row in rows:
+        by_deputy.setdefault(row[0], []).append(row)
+    messages: dict = {}
+    count = 0
+    home = _deputy_home()
+    for deputy in deputies:
+        if deputy.pk not in by_deputy:
+            continue
+        cases = [
+            {"code": r[1], "title": r[2], "state": CaseState(r[3]).label, "deadline": r[4], "overdue": bool(r[5])}
+            for r in by_deputy[deputy.pk]
+        ]
+        context = {
+            "deputy": deputy,
+            "week": period,
+            "cases": cases[:20],
+            "more": max(0, len(cases) - 20),
+            "total": len(cases),
+            "overdue": sum(1 for c in cases if c["overdue"]),
+            "due_soon": sum(1 for c in cases if c["deadline"] and today <= c["deadline"] <= soon),
+        }
+        rows_ = outbox_rows(
+            kind="deputy_digest",
+            recipients=recipients.deputy_recipients(deputy),
+            channels_={Channel.INAPP, Channel.EMAIL},
+            context=context,
+            dedup=f"digest:{period}:d{deputy.pk}",
+            url=home,
+            now=now,
         )
-        count = 0
-        # Materialise each group before groupby moves on (its groups share one iterator).
-        grouped = ((deputy_id, list(items)) for deputy_id, items in itertools.groupby(rows.iterator(chunk_size=2000), key=lambda r: r[0]))
-        while True:
-            chunk = list(itertools.islice(grouped, DIGEST_CHUNK))
-            if not chunk:
-                break
-            by_deputy = dict(chunk)
-            deputies = Deputy.objects.filter(pk__in=by_deputy, is_active=True).select_related("user")
-            for deputy in deputies:
-                cases = [
-                    {"code": r[2], "title": r[3], "state": CaseState(r[4]).label, "deadline": r[5], "overdue": bool(r[6])}
-                    for r in by_deputy[deputy.pk]
-                ]
-                context = {
-                    "deputy": deputy,
-                    "week": period,
-                    "cases": cases[:20],
-                    "more": max(0, len(cases) - 20),
-                    "total": len(cases),
-                    "overdue": sum(1 for c in cases if c["overdue"]),
-                    "due_soon": sum(1 for c in cases if c["deadline"] and today <= c["deadline"] <= soon),
-                }
-                keys = outbox_add(
-                    kind="deputy_digest",
-                    recipients=recipients.deputy_recipients(deputy),
-                    channels_={Channel.INAPP, Channel.EMAIL},
-                    context=context,
-                    dedup=f"digest:{period}:d{deputy.pk}",
-                    url=_deputy_home(),
-                    now=now,
-                )
-                count += bool(keys)
-        state.last_date = monday
-        state.save(update_fields=["last_date", "updated_at"])
-    logger.info("weekly digest %s: %s deputies", period, count)
+        messages.update(rows_)
+        count += bool(rows_)
+    batch = list(messages.values())
+    for start in range(0, len(batch), 1000):
+        Message.objects.bulk_create(batch[start : start + 1000], ignore_conflicts=True)
     return count
 
 

@@ -22,6 +22,23 @@ from .reminders import reminders_process, reminders_scan
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Budgets:
+    """Seconds each part of a sweep may spend before it leaves the rest to the
+    next sweep, so that a backlog in one (the Monday digest, a catch-up of
+    reminders after an outage) cannot starve the others. The sum stays under
+    the sweep task's soft time limit (100 s; beat runs it every 120 s)."""
+
+    events: float | None = 10
+    reminders: float | None = 25
+    digest: float | None = 20
+    delivery: float | None = 30
+
+
+#: No budgets: run every part to the end (``manage.py send_reminders``, tests).
+UNLIMITED = Budgets(events=None, reminders=None, digest=None, delivery=None)
+
+
 @dataclass
 class SweepResult:
     events: int = 0
@@ -40,21 +57,22 @@ class SweepResult:
         )
 
 
-def sweep_run(*, now=None, deliver: bool = True, time_budget: float | None = None) -> SweepResult:
+def sweep_run(*, now=None, deliver: bool = True, budgets: Budgets = UNLIMITED) -> SweepResult:
     """(a) dispatch events the tasks missed, (b) create and process due
     reminders, (c) weekly digest / reception notices if their time has come
-    and they have not run, (d) deliver due messages."""
+    and they have not run, (d) deliver due messages; each part within its
+    own time budget."""
     result = SweepResult()
-    result.events = len(events_dispatch_pending(now=now))
+    result.events = len(events_dispatch_pending(now=now, time_budget=budgets.events))
     # One query for the date-driven jobs' progress; a job already done for its
     # period is skipped without touching its (locked) state row.
     states = dict(SweepState.objects.values_list("name", "last_date"))
     result.reminders_created = reminders_scan(now=now, states=states) or 0
-    result.reminder_messages = len(reminders_process(now=now))
-    result.digests = deputy_digests_send(now=now, states=states) or 0
+    result.reminder_messages = len(reminders_process(now=now, time_budget=budgets.reminders))
+    result.digests = deputy_digests_send(now=now, states=states, time_budget=budgets.digest) or 0
     result.announcements = reception_announcements_send(now=now, states=states) or 0
     if deliver:
-        result.delivery = outbox_deliver(now=now, time_budget=time_budget)
+        result.delivery = outbox_deliver(now=now, time_budget=budgets.delivery)
     if any((result.events, result.reminders_created, result.reminder_messages, result.delivery.sent, result.delivery.failed)):
         logger.info("sweep at %s: %s", timezone.localtime(now or timezone.now()).isoformat(), result.summary())
     return result

@@ -6,6 +6,7 @@ from django.core import mail
 from notifications.models import Message, Notification
 from notifications.services.periodic import deputy_digests_send, reception_announcements_send
 from notifications.services.sweep import sweep_run
+from proposals.models import Case
 from stations.models import ReceptionDay, ReceptionRule, ReceptionSubscription
 from tests.factories import StationFactory, UserFactory
 
@@ -68,3 +69,40 @@ def test_rule_based_reception_day_is_announced_by_its_station_setting(world):
     assert not Message.objects.filter(kind="reception_announcement").exists()
     reception_announcements_send(now=at(dt.date(2024, 10, 15), 9))  # 20th − 5 days
     assert Message.objects.filter(kind="reception_announcement", address="wang@example.cn").count() == 1
+
+
+def test_digest_out_of_time_budget_continues_where_it_stopped_and_reaches_every_deputy_once(world):
+    from notifications.models import SweepState
+    from notifications.services.periodic import digest_done
+    from tests.factories import DeputyFactory
+
+    others = [DeputyFactory(name=f"代表{i}", email=f"d{i}@example.cn") for i in range(4)]
+    world.case(title="路灯")  # the world deputy's case
+    for deputy in others:
+        case = world.case(title=f"{deputy.name}的案件", assigned=False)
+        Case.objects.filter(pk=case.pk).update(responsible_deputy=deputy)
+    idle = DeputyFactory(name="无案件代表", email="idle@example.cn")  # no open case: no digest
+    now = at(MONDAY, 8, 45)
+    # Two deputies per transaction, budget spent after the first chunk.
+    assert deputy_digests_send(now=now, time_budget=0, chunk=2) == 2  # the world deputy and others[0]
+    assert not digest_done(now)
+    state = SweepState.objects.get(name="deputy_digest")
+    assert state.cursor_period == MONDAY and state.cursor_id is not None
+    while not digest_done(now):
+        deputy_digests_send(now=now, time_budget=0, chunk=2)
+    emails = Message.objects.filter(kind="deputy_digest", channel="email")
+    assert sorted(emails.values_list("address", flat=True)) == sorted(["deputy@example.cn", *(d.email for d in others)])
+    assert not emails.filter(address=idle.email).exists()
+    # Done for the week: the sweep's snapshot and a second beat run add nothing.
+    assert deputy_digests_send(now=at(MONDAY, 9)) is None
+    assert emails.count() == 5
+
+
+def test_sweep_budgets_fit_under_the_sweep_task_time_limit():
+    from notifications.services.sweep import Budgets
+    from notifications.tasks import sweep
+
+    budgets = Budgets()
+    parts = [budgets.events, budgets.reminders, budgets.digest, budgets.delivery]
+    assert all(p is not None and p > 0 for p in parts)
+    assert sum(parts) < sweep.soft_time_limit
