@@ -1,6 +1,8 @@
 """Links in messages, per audience. Workspaces are other areas' URLs: use the
 case page when it exists, else the workspace home (never a broken link)."""
 
+from urllib.parse import urlencode
+
 from django.urls import NoReverseMatch, reverse
 
 CANDIDATES = {
@@ -18,3 +20,10 @@ def case_url(case, audience: str) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+def resident_track_url(case) -> str:
+    """/track/ with the case's tracking code filled in (the resident still
+    gives the last four digits of their phone to see it)."""
+    url = case_url(case, "resident")
+    return f"{url}?{urlencode({'code': case.tracking_code})}" if url else ""

@@ -17,9 +17,10 @@ from proposals.models import CaseAssignment, CaseEvent, CaseKind
 from proposals.models.records import UnitRole
 
 from .. import recipients
+from ..channels.email import absolute_url
 from ..models import Channel, EventDispatch
 from ..recipients import To
-from ..urls_for import case_url
+from ..urls_for import case_url, resident_track_url
 from .outbox import outbox_add
 from .reminders import reminders_for_case
 
@@ -147,6 +148,66 @@ def _on_request_supervision(event, case, now):
     )
 
 
+def _on_cosigners_invited(event, case, now):
+    """Each invited co-signer: in-app and e-mail, linking to the suggestion in
+    their workspace (invited co-signers may open it)."""
+    from deputies.models import Deputy
+
+    ids = [int(i) for i in (event.data or {}).get("deputy_ids", []) if str(i).isdigit()]
+    invited = Deputy.objects.filter(pk__in=ids, is_active=True).select_related("user").order_by("pk")
+    to = [r for deputy in invited for r in recipients.deputy_recipients(deputy)]
+    lead = case.responsible_deputy
+    return outbox_add(
+        kind="cosign_invited",
+        recipients=to,
+        channels_=EMAIL_INAPP,
+        case=case,
+        context={"event": event, "lead_name": lead.name if lead else ""},
+        dedup=f"ev:{event.pk}",
+        url=case_url(case, "deputy"),
+        now=now,
+    )
+
+
+def _to_lead_deputy(kind):
+    """A co-signer answered: tell the lead deputy (the suggestion's responsible deputy)."""
+
+    def handler(event, case, now):
+        return outbox_add(
+            kind=kind,
+            recipients=recipients.deputy_recipients(case.responsible_deputy),
+            channels_=EMAIL_INAPP,
+            case=case,
+            context={"event": event, "cosigner_name": (event.data or {}).get("deputy", "")},
+            dedup=f"ev:{event.pk}",
+            url=case_url(case, "deputy"),
+            now=now,
+        )
+
+    return handler
+
+
+def _on_taken_into_suggestion(event, case, now):
+    """The resident whose opinion a deputy took up: SMS to the number given
+    (decrypted only when sent), e-mail if given, with the tracking link."""
+    if case.kind != CaseKind.OPINION or not (case.phone_encrypted or case.contact_email):
+        return []
+    to = [To(resident=True, channels=frozenset({Channel.SMS}))] if case.phone_encrypted else []
+    if case.contact_email:
+        to.append(To(email=case.contact_email, channels=frozenset({Channel.EMAIL})))
+    track = resident_track_url(case)
+    return outbox_add(
+        kind="opinion_taken_into_suggestion",
+        recipients=to,
+        channels_=frozenset(),
+        case=case,
+        context={"event": event, "deputy_name": (event.data or {}).get("deputy", ""), "track_url": absolute_url(track)},
+        dedup=f"ev:{event.pk}",
+        url=track,
+        now=now,
+    )
+
+
 HANDLERS = {
     "submit": _on_submit,
     "assign": _on_assign,
@@ -157,6 +218,10 @@ HANDLERS = {
     "supervise": _to_lead_unit("case_supervised"),
     "extend": _to_lead_unit("case_extended"),
     "request_supervision": _on_request_supervision,
+    "cosigners_invited": _on_cosigners_invited,
+    "cosign_accepted": _to_lead_deputy("cosign_accepted"),
+    "cosign_declined": _to_lead_deputy("cosign_declined"),
+    "taken_into_suggestion": _on_taken_into_suggestion,
 }
 
 
