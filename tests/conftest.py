@@ -35,6 +35,42 @@ def _clear_portal_cache() -> None:
         cache.clear()
 
 
+def ensure_reference_data() -> None:
+    """Re-create the rows the data migrations create (tiers, the 六有
+    checklist, categories, reply classes, the deadline policy, role groups).
+
+    Transactional tests (live_server, threads, a real worker) end with a
+    flush that empties every table, data migrations' rows included, so a
+    later test would find no categories. Running the migrations' own
+    functions keeps one source for that data.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from accounts.permissions import ensure_role_groups
+
+    for module in (
+        "deputies.migrations.0003_default_tiers",
+        "stations.migrations.0002_default_checklist",
+        "proposals.migrations.0002_defaults",
+    ):
+        import_module(module).create(apps, None)
+    ensure_role_groups()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached overrides must not leak between tests."""
