@@ -1,7 +1,7 @@
 """Who may see and act on a case. Every view, admin page and API endpoint
 goes through these functions (style.md: access checks are functions too)."""
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
 
 from regions.scoping import region_in_scope, scope_queryset, sees_everything
@@ -47,8 +47,23 @@ def cases_for_deputy(user, qs: QuerySet | None = None) -> QuerySet:
     deputy = getattr(user, "deputy", None) if user.is_authenticated else None
     if deputy is None:
         return qs.none()
-    signed = CaseSigner.objects.filter(deputy=deputy).exclude(status=SignerStatus.DECLINED).values("case_id")
-    return qs.filter(Q(responsible_deputy=deputy) | Q(addressed_deputy=deputy) | Q(pk__in=signed))
+    return qs.filter(pk__in=deputy_case_ids(deputy))
+
+
+def deputy_case_ids(deputy) -> QuerySet:
+    """Ids of the deputy's cases as a UNION of three index scans
+    (case_responsible_deputy, case_addressed_deputy, signer_deputy_status).
+    Written as ``responsible OR addressed OR id IN (signers)`` PostgreSQL can
+    use none of the indexes and reads the whole case table."""
+    return (
+        Case.objects.filter(responsible_deputy=deputy)
+        .order_by()
+        .values("pk")
+        .union(
+            Case.objects.filter(addressed_deputy=deputy).order_by().values("pk"),
+            CaseSigner.objects.filter(deputy=deputy).exclude(status=SignerStatus.DECLINED).order_by().values("case_id"),
+        )
+    )
 
 
 def with_actor_flags(qs: QuerySet, user) -> QuerySet:

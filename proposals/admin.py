@@ -18,13 +18,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.pagination import EstimatedCountPaginator
@@ -51,6 +53,17 @@ from .tracking import ALPHABET, LENGTH, normalize_tracking_code
 from .workflow import EVENTS, MSG_NOT_ALLOWED, TRANSITIONS, WorkflowError
 
 # --- changelist filters ----------------------------------------------------------------
+
+
+class NullsLast(F):
+    """A column sort that keeps NULLs last in both directions (Django admin
+    sorts an expression with ``.asc()`` / ``.desc()``)."""
+
+    def asc(self, **kwargs):
+        return super().asc(nulls_last=True)
+
+    def desc(self, **kwargs):
+        return super().desc(nulls_last=True)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -155,15 +168,23 @@ class RegionFilter(admin.SimpleListFilter):
             if prefix is None:
                 return []
             qs = qs.filter(code__startswith=prefix)
-        return [(r.code, r.name) for r in qs.order_by("code")[:300]]
+        # Kept for queryset(): the chosen region is one of these, no second look-up.
+        self._offered = {r.code: r for r in qs.order_by("code")[:300]}
+        return [(code, r.name) for code, r in self._offered.items()]
 
     def queryset(self, request, queryset):
         value = self.value()
         if not value:
             return queryset
-        region = Region.objects.filter(code=value).first()
+        region = getattr(self, "_offered", {}).get(value) or Region.objects.filter(code=value).first()
         if region is None:
             return queryset.none()
+        own = None if sees_everything(request.user) else user_region_prefix(request.user)
+        if own is not None and own.startswith(region.prefix):
+            # The user's own region (or above it): the scope already says
+            # exactly this; a second region IN (…) would only make the planner
+            # square its estimate and pick a worse plan.
+            return queryset
         return queryset.filter(region__in=Region.objects.filter(code__startswith=region.prefix).values("pk"))
 
 
@@ -324,6 +345,38 @@ class CaseAdminForm(forms.ModelForm):
         fields = ["title", "category"]
 
 
+def text_search_q(search_term: str) -> Q:
+    """Every word in the title or the content.
+
+    A word of three or more characters is matched case-insensitively
+    (``UPPER(col) LIKE UPPER('%word%')``), which the trigram GIN indexes
+    case_title_trgm / case_content_trgm serve on PostgreSQL. Shorter words
+    (most Chinese words are two characters) give no trigram: the index would
+    return every row to recheck, slower than no index, so they are matched
+    as written (``col LIKE '%word%'``, an expression the index does not
+    cover) and the list walks case_submitted_id until its page is full."""
+    condition = Q()
+    for word in smart_split(search_term):
+        word = unescape_string_literal(word) if word[:1] in "\"'" and word[:1] == word[-1:] else word
+        word = word.strip()
+        if not word:
+            continue
+        lookup = "icontains" if len(word) >= 3 else "contains"
+        condition &= Q(**{f"title__{lookup}": word}) | Q(**{f"content__{lookup}": word})
+    return condition
+
+
+class IndexedSortChangeList(ChangeList):
+    """Sorts only by the columns in ``sortable_by``, also when the ``o``
+    parameter of a hand-made URL asks for another (Django only hides the
+    other headers' links)."""
+
+    def get_ordering_field(self, field_name):
+        if self.sortable_by is not None and field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
+
 @admin.register(Case)
 class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "region"
@@ -344,6 +397,13 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "submitted_at",
     )
     list_display_links = ("tracking_code_col", "title")
+    # Only columns an index can sort at province scale: the unique tracking
+    # code, the deadline (case_deadline / case_open_deadline_desc) and the
+    # submission time (case_submitted_id). Sorting a million cases by title
+    # or station means reading and sorting them all; the filters cover those.
+    sortable_by = ("tracking_code_col", "deadline_col", "submitted_at")
+    # Facet counts are one COUNT per filter choice over the whole table.
+    show_facets = admin.ShowFacets.NEVER
     list_filter = (
         QueueFilter,
         "state",
@@ -442,7 +502,9 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     def region_col(self, obj):
         return obj.region.name if obj.region_id else "-"
 
-    @admin.display(description=_("当前时限"), ordering="deadline")
+    # NULLS LAST both ways: cases without a deadline (closed, not yet
+    # accepted) never fill the first page of a descending sort.
+    @admin.display(description=_("当前时限"), ordering=NullsLast("deadline"))
     def deadline_col(self, obj):
         if not obj.deadline or not obj.is_open:
             return "-"
@@ -465,6 +527,9 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
                 _("显示完整号码"),
             )
         return obj.phone_masked
+
+    def get_changelist(self, request, **kwargs):
+        return IndexedSortChangeList
 
     # -- permissions and scope -------------------------------------------------------------
 
@@ -500,9 +565,10 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         code = normalize_tracking_code(search_term)
         if len(code) == LENGTH and all(ch in ALPHABET for ch in code):
-            # Fast path: the unique index on tracking_code.
+            # Fast path: the unique index on tracking_code, and nothing else
+            # (no LIKE '%…%' over a million contents).
             return queryset.filter(tracking_code=code), False
-        return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(text_search_q(search_term)), False
 
     def save_model(self, request, obj, form, change):
         if not self._obj_in_scope(request, obj):
@@ -696,6 +762,7 @@ class CaseEventAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("case", "actor")
     search_fields = ("=case__tracking_code",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
@@ -715,6 +782,7 @@ class PhoneRevealLogAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("case", "user")
     search_fields = ("=case__tracking_code", "user__username")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):

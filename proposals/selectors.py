@@ -401,13 +401,19 @@ def _filter(qs: QuerySet, *, state=None, overdue=None) -> QuerySet:
 def unit_action_counts(user) -> dict[str, int]:
     """What needs the unit's action: to sign for, to reply, to re-reply, overdue. One query."""
     today = timezone.localdate()
-    ids = access.cases_for_unit(user).values("pk")
-    return Case.objects.filter(pk__in=ids).aggregate(
-        to_sign=Count("pk", filter=Q(state=CaseState.ASSIGNED)),
-        in_handling=Count("pk", filter=Q(state=CaseState.IN_HANDLING)),
-        rehandling=Count("pk", filter=Q(state=CaseState.REHANDLING)),
-        overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(state__in=FINAL_STATES)),
-        replied=Count("pk", filter=Q(state__in=[CaseState.REPLIED, CaseState.EVALUATED])),
+    # Every counter is about open cases: the unit's closed history (its
+    # assignments stay active after the case closes) is left out of the
+    # aggregate, which then reads only the open rows.
+    return (
+        access.cases_for_unit(user)
+        .exclude(state__in=FINAL_STATES)
+        .aggregate(
+            to_sign=Count("pk", filter=Q(state=CaseState.ASSIGNED)),
+            in_handling=Count("pk", filter=Q(state=CaseState.IN_HANDLING)),
+            rehandling=Count("pk", filter=Q(state=CaseState.REHANDLING)),
+            overdue=Count("pk", filter=Q(deadline__lt=today)),
+            replied=Count("pk", filter=Q(state__in=[CaseState.REPLIED, CaseState.EVALUATED])),
+        )
     )
 
 

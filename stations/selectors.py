@@ -80,7 +80,10 @@ def region_choices_for_stations(selected: Region | None = None) -> list[Region]:
     """Regions worth offering in the directory's region filter: the provinces,
     cities and counties that hold active stations, and, when a county (or a
     street of it) is selected, the townships of that county with stations."""
-    codes = set(Station.objects.filter(is_active=True).values_list("region__code", flat=True).distinct())
+    # A semi-join on the ~2,000 regions with stations: no DISTINCT over (and
+    # sort of) every station joined to its region.
+    with_stations = Station.objects.filter(is_active=True).order_by().values("region_id")
+    codes = set(Region.objects.filter(pk__in=with_stations).order_by().values_list("code", flat=True))
     wanted: set[str] = set()
     county_prefix = None
     if selected is not None and selected.level >= RegionLevel.COUNTY:

@@ -209,6 +209,19 @@ class Case(models.Model):
             # Reminder sweep and overdue board: open cases by deadline.
             models.Index(fields=["deadline", "state"], name="case_deadline"),
             models.Index(fields=["supervision_level", "state"], name="case_supervision"),
+            # Open cases of a staff member's subtree ("全部在办" queue, overdue
+            # filter, unit counts): a few percent of the table, so a county's
+            # open cases are read without touching its closed ones. The list is
+            # sorted so the condition (and the migration) is the same in every
+            # process (a frozenset's order depends on the string hash seed).
+            models.Index(fields=["region", "deadline"], name="case_open_region", condition=~models.Q(state__in=sorted(FINAL_STATES))),
+            # The same open cases newest first (province-wide open / overdue lists).
+            models.Index(fields=["-submitted_at", "-id"], name="case_open_submitted", condition=~models.Q(state__in=sorted(FINAL_STATES))),
+            # Admin filters by kind and channel, newest first.
+            models.Index(fields=["kind", "-submitted_at"], name="case_kind"),
+            models.Index(fields=["channel", "-submitted_at"], name="case_channel"),
+            # Follow-up filter: the few cases with a follow-up status.
+            models.Index(fields=["follow_up_status", "-submitted_at"], name="case_follow_up", condition=~models.Q(follow_up_status="")),
         ]
 
     def __str__(self) -> str:
