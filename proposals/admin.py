@@ -340,6 +340,10 @@ class CaseAdminForm(forms.ModelForm):
     is edited here (the resident's words stay as written; the state moves
     only through the buttons)."""
 
+    # The few categories read as one plain list (a ModelChoiceField iterates
+    # with a server-side cursor on PostgreSQL: DECLARE, FETCH, CLOSE).
+    category = action_forms.ListedModelChoiceField(label=_("类别"), queryset=Category.objects.all(), required=False)
+
     class Meta:
         model = Case
         fields = ["title", "category"]

@@ -245,3 +245,17 @@ def test_a_region_filter_costs_no_extra_query(staff_client, world):
 
     count()  # warm the per-process caches (content types)
     assert count(region=world.regions["taiyuan"]["township"].code) == count()
+
+
+def test_case_page_offers_every_category_once_and_saves_a_change(staff_client, world):
+    from proposals.models import Category
+
+    case = world.opinion(title="原标题")
+    other = Category.objects.exclude(pk=case.category_id).first()
+    page = staff_client.get(reverse("admin:proposals_case_change", args=[case.pk])).content.decode()
+    for cat in Category.objects.all():
+        assert page.count(f'<option value="{cat.pk}"') == 1
+    response = staff_client.post(reverse("admin:proposals_case_change", args=[case.pk]), {"title": "原标题", "category": other.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.category_id == other.pk
