@@ -1,7 +1,18 @@
 import datetime as dt
 
+import pytest
+from django.utils import translation
+
 from stations.models import ReceptionRule, Station
 from stations.reception import describe_rule, next_reception_date
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # describe_rule speaks the active language; an earlier test's English
+    # request (LocaleMiddleware activates per thread) must not leak in here.
+    with translation.override("zh-hans"):
+        yield
 
 
 def station(rule, day):
