@@ -10,7 +10,7 @@ from regions.scoping import scope_queryset, sees_everything
 from . import selectors
 from .models import Message, MessageStatus, Notification, Reminder
 from .services.inapp import notifications_mark_all_read
-from .services.outbox import message_resend
+from .services.outbox import messages_resend
 
 
 def _is_staff(request) -> bool:
@@ -80,7 +80,7 @@ class MessageAdmin(StaffReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("重新发送所选的失败消息"), permissions=["resend"])
     def resend(self, request, queryset):
-        count = sum(message_resend(message_id=pk) for pk in queryset.filter(status=MessageStatus.FAILED).values_list("pk", flat=True))
+        count = messages_resend(message_ids=queryset.filter(status=MessageStatus.FAILED).values_list("pk", flat=True))
         self.message_user(request, _("已重新放入发送队列：%(n)s 条。") % {"n": count}, messages.SUCCESS)
 
 

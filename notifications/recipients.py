@@ -159,6 +159,9 @@ class RecipientCache:
         for region in regions:
             self._officials[(region.pk, tuple(roles))] = [by_code[c] for c in reversed(ancestor_codes(region)) if c in by_code]
 
+    def prefetch_units(self, units) -> None:
+        self._load_units([u for u in {u.pk: u for u in units if u is not None}.values() if u.pk not in self._units])
+
     def _load_units(self, units) -> None:
         if not units:
             return

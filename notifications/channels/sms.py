@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +33,16 @@ logger = logging.getLogger("notifications.sms")
 
 class SMSError(Exception):
     pass
+
+
+# Mainland mobile numbers, alone or after +86 / 86, not inside a longer number.
+PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d{9})(?!\d)")
+
+
+def scrub_phones(text: str) -> str:
+    """Mask any mobile number in a text bound for a log or an error column
+    (a provider's error may echo the number it refused)."""
+    return PHONE_RE.sub(lambda m: mask_phone(m.group(1)), text or "")
 
 
 def resolve_phone(message) -> str:
@@ -55,7 +66,8 @@ class BaseSMSBackend:
 
 class LoggingSMSBackend(BaseSMSBackend):
     def send(self, *, phone: str, text: str, message=None) -> None:
-        logger.info("SMS to %s: %s", mask_phone(phone), text)
+        # Never a full number in the log, neither the recipient's nor one in the text.
+        logger.info("SMS to %s: %s", mask_phone(phone), scrub_phones(text))
 
 
 outbox: list[dict] = []

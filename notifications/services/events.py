@@ -10,7 +10,7 @@ marked dispatched in the transaction that writes the messages.
 import logging
 import time
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from proposals.models import CaseAssignment, CaseEvent, CaseKind
@@ -48,11 +48,19 @@ def _on_submit(event, case, now):
 def _on_assign(event, case, now):
     dedup = f"ev:{event.pk}"
     keys = []
-    assignments = CaseAssignment.objects.filter(case=case, is_active=True).select_related("unit").order_by("role", "id")
+    # The lead unit first: an account (or office address) of both the lead and
+    # a co-handling unit gets the lead unit's message (its deadline, its right
+    # to dispute), not a co-unit copy that the dedup key would keep instead.
+    assignments = sorted(
+        CaseAssignment.objects.filter(case=case, is_active=True).select_related("unit"),
+        key=lambda a: (a.role != UnitRole.LEAD, a.pk),
+    )
+    cache = recipients.RecipientCache()
+    cache.prefetch_units([a.unit for a in assignments])  # one query for all the units' members
     for assignment in assignments:
         keys += outbox_add(
             kind="case_assigned",
-            recipients=recipients.unit_recipients(assignment.unit),
+            recipients=cache.unit_recipients(assignment.unit),
             channels_=EMAIL_INAPP,
             case=case,
             context={"event": event, "unit": assignment.unit, "is_lead": assignment.role == UnitRole.LEAD},
@@ -284,16 +292,34 @@ def events_dispatch_pending(*, now=None, limit: int = 500, time_budget: float | 
     """The sweep's catch-up: events whose task never ran (broker down, worker killed)."""
     keys: list[str] = []
     started = time.monotonic()
+    failed: list[int] = []
     for _ in range(limit):
         if time_budget is not None and time.monotonic() - started >= time_budget:
             break
         moment = now or timezone.now()
-        with transaction.atomic():
-            dispatch = (
-                EventDispatch.objects.select_for_update(skip_locked=True).filter(dispatched_at__isnull=True).order_by("event_id").first()
-            )  # index dispatch_pending (partial)
-            if dispatch is None:
-                break
-            event = CaseEvent.objects.select_related("case").get(pk=dispatch.event_id)
-            keys += _dispatch(dispatch, event, moment)
+        event_id = None
+        try:
+            with transaction.atomic():
+                dispatch = (
+                    EventDispatch.objects.select_for_update(skip_locked=True)
+                    .filter(dispatched_at__isnull=True)
+                    .exclude(pk__in=failed)
+                    .order_by("event_id")
+                    .first()
+                )  # index dispatch_pending (partial)
+                if dispatch is None:
+                    break
+                event_id = dispatch.event_id
+                event = CaseEvent.objects.select_related("case").get(pk=event_id)
+                keys += _dispatch(dispatch, event, moment)
+        except DatabaseError:
+            raise  # the database is in trouble: the task retries the whole sweep
+        except Exception:
+            if event_id is None:
+                raise
+            # One event that cannot be turned into messages (a bad template, odd
+            # data) must not hold up every event after it: it stays pending, is
+            # logged, and is tried again by the next sweep.
+            logger.exception("event %s could not be dispatched; left pending", event_id)
+            failed.append(event_id)
     return keys

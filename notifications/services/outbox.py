@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import channels, conf
+from ..channels.sms import scrub_phones
 from ..models import Channel, Message, MessageStatus
 from ..recipients import To
 from ..texts import render
@@ -182,14 +183,17 @@ def _deliver_one(message, now) -> tuple[str, bool]:
         message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
         return "sent", False
     message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    # Shown to staff and written to the log: no phone number in clear.
+    message.last_error = scrub_phones(f"{type(error).__name__}: {error}")[:2000]
     if message.attempts >= conf.max_attempts():
         message.status = MessageStatus.FAILED
         logger.warning("message %s failed for good after %s attempts: %s", message.pk, message.attempts, message.last_error)
         outcome = "failed"
     else:
         message.next_attempt_at = now + dt.timedelta(seconds=conf.retry_delay_seconds(message.attempts))
-        logger.info("message %s failed (attempt %s), retry at %s: %s", message.pk, message.attempts, message.next_attempt_at, error)
+        logger.info(
+            "message %s failed (attempt %s), retry at %s: %s", message.pk, message.attempts, message.next_attempt_at, message.last_error
+        )
         outcome = "retried"
     message.save(update_fields=["attempts", "status", "next_attempt_at", "last_error"])
     return outcome, stop
@@ -197,8 +201,12 @@ def _deliver_one(message, now) -> tuple[str, bool]:
 
 def message_resend(*, message_id: int, now=None) -> bool:
     """Staff put a failed message back into the outbox (admin action)."""
+    return bool(messages_resend(message_ids=[message_id], now=now))
+
+
+def messages_resend(*, message_ids, now=None) -> int:
+    """Put failed messages back into the outbox, in one statement; others are left alone."""
     now = now or timezone.now()
-    updated = Message.objects.filter(pk=message_id, status=MessageStatus.FAILED).update(
+    return Message.objects.filter(pk__in=list(message_ids), status=MessageStatus.FAILED).update(
         status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, last_error=""
     )
-    return bool(updated)

@@ -173,6 +173,7 @@ def _upcoming_receptions(today: dt.date) -> list[tuple[Station, dt.date, Recepti
     scheduled = (
         ReceptionDay.objects.filter(date__gte=today, date__lte=until, station__subscriptions__isnull=False)
         .select_related("station")
+        .prefetch_related("deputies")  # named in the message: one query for all days
         .distinct()
     )  # index reception_day_date
     for rd in scheduled:
@@ -207,10 +208,15 @@ def reception_announcements_send(*, now=None, states: dict | None = None) -> int
         if state is None:
             return None
         count = 0
-        for station, day, reception in _upcoming_receptions(today):
-            subs = ReceptionSubscription.objects.filter(station=station).select_related("user").order_by("id")
+        upcoming = _upcoming_receptions(today)
+        # All the subscribers of the stations concerned in one query.
+        by_station: dict[int, list] = {}
+        subscriptions = ReceptionSubscription.objects.filter(station__in={s.pk for s, _d, _r in upcoming}).select_related("user")
+        for sub in subscriptions.order_by("station_id", "id"):
+            by_station.setdefault(sub.station_id, []).append(sub)
+        for station, day, reception in upcoming:
             to = []
-            for sub in subs:
+            for sub in by_station.get(station.pk, []):
                 if sub.user_id and sub.user.is_active:
                     on = {Channel.INAPP, Channel.EMAIL} | ({Channel.SMS} if sub.phone else set())
                     to.append(To(user=sub.user, email=sub.email, phone=sub.phone, channels=frozenset(on)))

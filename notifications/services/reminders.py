@@ -167,6 +167,7 @@ BATCH_SIZE = 200
 #: delivery); the next sweep continues. Beat runs a sweep every 2 minutes.
 TIME_BUDGET = 25.0
 NOTE_OBSOLETE = "期限已变更或案件已不在办理中"
+NOTE_SUPERSEDED = "已到下一提醒阶段，不再发送"
 
 
 def reminders_process(*, now=None, batch_size: int = BATCH_SIZE, time_budget: float | None = TIME_BUDGET) -> list[str]:
@@ -176,6 +177,7 @@ def reminders_process(*, now=None, batch_size: int = BATCH_SIZE, time_budget: fl
     keys: list[str] = []
     started = time.monotonic()
     counters: dict[dt.date, WorkdaysLeft] = {}
+    offsets = None  # read with the first batch: an idle sweep does not ask
     while True:
         moment = now or timezone.now()
         today = timezone.localdate(moment)
@@ -188,14 +190,16 @@ def reminders_process(*, now=None, batch_size: int = BATCH_SIZE, time_budget: fl
             )  # index reminder_pending_due
             if not batch:
                 break
-            keys += _process_batch(batch, moment, workdays_left)
+            if offsets is None:
+                offsets = DeadlinePolicy.current().reminder_offset_list
+            keys += _process_batch(batch, moment, workdays_left, offsets)
         # A short batch: nothing else is due (or another sweep holds the rest).
         if len(batch) < batch_size or (time_budget is not None and time.monotonic() - started >= time_budget):
             break
     return keys
 
 
-def _process_batch(batch: list[Reminder], now, workdays_left: WorkdaysLeft) -> list[str]:
+def _process_batch(batch: list[Reminder], now, workdays_left: WorkdaysLeft, offsets: list[int]) -> list[str]:
     """Claimed reminders → overdue marks, outbox rows and the reminders'
     status, in the caller's transaction, in a fixed number of statements."""
     from .events import events_record_system
@@ -209,11 +213,15 @@ def _process_batch(batch: list[Reminder], now, workdays_left: WorkdaysLeft) -> l
         .filter(pk__in={r.case_id for r in batch})
         .order_by("pk")
     }
-    live, cancelled = [], []
+    live, cancelled, superseded = [], [], []
+    today = timezone.localdate(now)
+    stage_cache: dict = {}
     for reminder in batch:
         case = cases.get(reminder.case_id)
         if case is None or not deadline_running(case) or case.deadline != reminder.deadline:
             cancelled.append(reminder.pk)
+        elif _superseded(reminder, today, offsets, stage_cache):
+            superseded.append(reminder.pk)
         else:
             live.append((reminder, case))
     cache = recipients.RecipientCache()
@@ -233,7 +241,20 @@ def _process_batch(batch: list[Reminder], now, workdays_left: WorkdaysLeft) -> l
         Reminder.objects.filter(pk__in=[r.pk for r, _c in live]).update(status=ReminderStatus.SENT, processed_at=now)
     if cancelled:
         Reminder.objects.filter(pk__in=cancelled).update(status=ReminderStatus.CANCELLED, processed_at=now, note=NOTE_OBSOLETE)
+    if superseded:
+        Reminder.objects.filter(pk__in=superseded).update(status=ReminderStatus.CANCELLED, processed_at=now, note=NOTE_SUPERSEDED)
     return list(rows)
+
+
+def _superseded(reminder: Reminder, today: dt.date, offsets: list[int], cache: dict) -> bool:
+    """A reminder left pending past a later stage of its deadline (a worker
+    down for days): "3 working days left" would be stale next to the later
+    stage's own reminder, which the day's scan has made."""
+    kinds = [kind for kind, _day in stages(reminder.deadline, offsets, cache)]
+    reached = latest_stage(reminder.deadline, today, offsets, cache)
+    if reminder.kind not in kinds or reached is None:
+        return False
+    return kinds.index(reached[0]) > kinds.index(reminder.kind)
 
 
 def _mark_overdue(cases: list, now, record) -> None:

@@ -10,9 +10,11 @@ from notifications.channels.sms import rpc_signature
 
 
 class FakeAliyun:
-    def __init__(self, secret: str, reply_code: str = "OK"):
+    def __init__(self, secret: str, reply_code: str = "OK", reply_message: str = "触发天级流控"):
         self.secret = secret
         self.reply_code = reply_code
+        # "{phone}" is replaced by the number asked for: providers echo it in some errors.
+        self.reply_message = reply_message
         self.requests: list[dict] = []
         outer = self
 
@@ -24,7 +26,8 @@ class FakeAliyun:
                 if signature != rpc_signature(params, outer.secret):
                     code, message = "SignatureDoesNotMatch", "Specified signature is not matched"
                 else:
-                    code, message = outer.reply_code, "OK" if outer.reply_code == "OK" else "触发天级流控"
+                    failed = outer.reply_message.replace("{phone}", params.get("PhoneNumbers", ""))
+                    code, message = outer.reply_code, "OK" if outer.reply_code == "OK" else failed
                 body = json.dumps({"Code": code, "Message": message, "RequestId": "test"}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -75,9 +75,10 @@ def test_due_reminders_are_processed_in_batches_at_a_cost_independent_of_their_n
     # Five cases: 50 messages, within one INSERT even on SQLite (999 parameters).
     many = due_cases(world, 5, DAY + dt.timedelta(days=7))
     many_sql = process_queries(at(DAY + dt.timedelta(days=8), 9))
-    # One batch: claim, lock the cases, officials, unit members, overdue marks
-    # (cases, events, dispatch markers), messages, reminders marked.
-    assert len(few_sql) == len(many_sql) == 9
+    # The reminder policy; one batch: claim, lock the cases, officials, unit
+    # members, overdue marks (cases, events, dispatch markers), messages,
+    # reminders marked.
+    assert len(few_sql) == len(many_sql) == 10
     for case in few + many:
         case.refresh_from_db()
         assert case.overdue_since == case.deadline + dt.timedelta(days=1)
