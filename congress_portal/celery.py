@@ -24,7 +24,13 @@ app.autodiscover_tasks()
 #   before, on the day, overdue + escalation; from 08:00 local), retry failed
 #   sends, and catch up the digest / reception notices if their run was
 #   missed. "expires" drops sweeps queued up during an outage: one is enough.
-# - deputy-weekly-digest, Monday 08:30 Asia/Shanghai (CELERY_TIMEZONE).
+#   Each part has its own time budget (notifications.services.sweep.Budgets:
+#   events 10 s, reminders 25 s in batches of 200, digest 20 s, delivery
+#   30 s), under the task's 100 s soft limit, so a backlog in one part never
+#   starves the others; what is left is picked up two minutes later.
+# - deputy-weekly-digest, Monday 08:30 Asia/Shanghai (CELERY_TIMEZONE), in
+#   chunks of deputies with a cursor (SweepState): the sweep finishes it if
+#   the task's own budget runs out.
 # - reception-announcements, daily 08:00: tell subscribers of reception days
 #   coming up within each station's reception_announce_days (3 by default).
 app.conf.beat_schedule = {
