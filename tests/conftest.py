@@ -72,6 +72,18 @@ def _reference_data_for_transactional_tests(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates the request's language in the thread and
+    nothing resets it: start every test in the default language (zh-hans)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached overrides must not leak between tests."""
     _clear_portal_cache()
