@@ -686,10 +686,24 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
                 "title": _("显示完整号码"),
                 "change_url": change_url,
                 "phone": None,
+                "form": action_forms.RevealPhoneForm(),
             }
             return TemplateResponse(request, "admin/proposals/case/reveal_phone.html", context)
+        form = action_forms.RevealPhoneForm(request.POST)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": case,
+                "case": case,
+                "title": _("显示完整号码"),
+                "change_url": change_url,
+                "phone": None,
+                "form": form,
+            }
+            return TemplateResponse(request, "admin/proposals/case/reveal_phone.html", context, status=400)
         try:
-            phone = actions.case_reveal_phone(case_id=case.pk, user=request.user, reason=request.POST.get("reason", "")[:200] or "回访群众")
+            phone = actions.case_reveal_phone(case_id=case.pk, user=request.user, reason=form.cleaned_data["reason"])
         except WorkflowError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(change_url)

@@ -38,6 +38,16 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("确认"), required=True)
 
 
+class RevealPhoneForm(forms.Form):
+    """Why the full number is shown (written to PhoneRevealLog). A CharField
+    refuses a NUL byte with a message instead of passing it to the database."""
+
+    reason = forms.CharField(label=_("事由"), max_length=200, required=False, initial=_("回访群众"))
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].strip() or str(_("回访群众"))
+
+
 class MergeForm(forms.Form):
     into = forms.CharField(label=_("并入案件的查询码"), max_length=20, help_text=_("如 ABCD-EFGH"))
     reason = forms.CharField(label=_("说明（可选）"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

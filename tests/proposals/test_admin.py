@@ -246,3 +246,17 @@ def test_events_of_admin_actions_name_the_staff_member(staff_client, world):
     staff_client.post(action_url(case, "accept"), {"reason": ""})
     ev = CaseEvent.objects.get(case=case, action="accept")
     assert ev.actor == world.staff
+
+
+def test_phone_reveal_reason_with_a_nul_byte_is_refused_with_a_message_not_logged(staff_client, world):
+    case = world.opinion(phone="13812345678")
+    url = reverse("admin:proposals_case_reveal_phone", args=[case.pk])
+    response = staff_client.post(url, {"reason": "回访\x00"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "errornote" in page and "13812345678" not in page
+    assert not PhoneRevealLog.objects.exists()
+    # An empty reason falls back to the usual one.
+    response = staff_client.post(url, {"reason": "  "})
+    assert "13812345678" in response.content.decode()
+    assert PhoneRevealLog.objects.get().reason == "回访群众"
