@@ -224,7 +224,9 @@ def opinions_for_suggestion(user, ids=None) -> QuerySet:
 def suggestion_by_key(user, key: str) -> Case | None:
     """The suggestion the user's deputy already made from this form."""
     deputy = workspace_deputy(user)
-    if deputy is None or not key:
+    # Read from POST before the form is validated: a NUL byte would be a
+    # database error on PostgreSQL (the form then refuses it with a message).
+    if deputy is None or not key or "\x00" in key:
         return None
     return Case.objects.filter(submission_key=key[:64], kind=CaseKind.SUGGESTION, responsible_deputy=deputy).only("pk").first()
 

@@ -165,3 +165,11 @@ def test_opinion_page_names_the_suggestion_it_became(deputy_client, client, ws):
     other = client.get(reverse("deputy_workspace:case", args=[opinion.pk])).content.decode()
     assert suggestion.title in other
     assert reverse("deputy_workspace:case", args=[suggestion.pk]) not in other
+
+
+def test_submission_key_with_a_nul_byte_is_a_form_error_not_a_server_error(deputy_client, ws):
+    url = reverse("deputy_workspace:suggestion_new")
+    response = deputy_client.post(url, {"title": "关于路灯的建议", "content": "我写的内容", "submission_key": "abc\x00def"})
+    assert response.status_code == 400
+    assert "我写的内容" in response.content.decode()
+    assert not Case.objects.filter(kind=CaseKind.SUGGESTION).exists()
