@@ -40,6 +40,9 @@ DEFAULTS = {
     "DONE_TOKEN_AGE": 3600,
     # How far back a paper submission's "date received" may go.
     "PAPER_MAX_AGE_DAYS": 366,
+    # How long a process keeps the forms' category and deputy lists
+    # (intake/choices.py); 0 reads them from the database on every request.
+    "CHOICES_CACHE_SECONDS": 60,
 }
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
-from proposals.models import Channel, Rating
+from deputies.models import Deputy
+from proposals.models import Category, Channel, Rating
 
 from . import conf
 from .photos import clean_photos
@@ -66,34 +67,60 @@ class ResidentText(forms.CharField):
             raise ValidationError(MSG_CONTENT_SHORT % {"min": self.min_len}, code="too_short")
 
 
-class DeputyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+class ListedChoiceField(forms.Field):
+    """A choice among (pk, name) pairs already in memory (``intake.choices``):
+    no query to check it, and the page renders the list in a plain loop
+    (``tiles``) instead of one widget template per radio button.
+
+    The cleaned value is an unsaved ``model(pk=…, name=…)``, enough to point
+    a foreign key at; ``None`` for the blank choice."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, *, model, blank_label=None, **kwargs):
+        self.model, self.blank_label = model, blank_label
+        self.pairs: tuple = ()
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = "" if value is None else str(value).strip()
+        if value in self.empty_values:
+            return None
+        for pk, name in self.pairs:
+            if str(pk) == value:
+                return self.model(pk=pk, name=name)
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+    def tiles(self, bound_field):
+        """(html id, value, label, checked) for each radio button."""
+        current = bound_field.value()
+        current = "" if current is None else str(current)
+        rows = [("", self.blank_label)] if self.blank_label is not None else []
+        rows += [(str(pk), name) for pk, name in self.pairs]
+        base = bound_field.auto_id
+        return [(f"{base}_{i}", value, label, value == current) for i, (value, label) in enumerate(rows)]
 
 
 class ResidentForm(forms.Form):
-    """The kiosk / QR form. ``deputies`` are those the resident may choose
-    (the station's), or None when the deputy is fixed (/d/<id>/)."""
+    """The kiosk / QR form. ``categories`` and ``deputies`` are (pk, name)
+    pairs (``intake.choices``); ``deputies`` are those the resident may
+    choose (the station's), or None when the deputy is fixed (/d/<id>/)."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
-    category = forms.ModelChoiceField(
+    category = ListedChoiceField(
         label=_("问题类别"),
-        queryset=None,
-        widget=forms.RadioSelect,
-        empty_label=None,
+        model=Category,
         error_messages={"required": MSG_CATEGORY, "invalid_choice": MSG_CATEGORY},
     )
     content = ResidentText(
         label=_("问题描述"), multiline=True, required=True, min_len=conf.get("CONTENT_MIN"), max_len=conf.get("CONTENT_MAX")
     )
     address = ResidentText(label=_("地点"), max_len=conf.get("ADDRESS_MAX"))
-    deputy = DeputyChoiceField(
+    deputy = ListedChoiceField(
         label=_("想请哪位代表关注"),
-        queryset=None,
+        model=Deputy,
         required=False,
-        widget=forms.RadioSelect,
-        blank=True,  # keep the "不指定" choice with radio buttons
-        empty_label=_("不指定，由站点安排"),
+        blank_label=_("不指定，由站点安排"),
         error_messages={"invalid_choice": MSG_DEPUTY},
     )
     resident_name = ResidentText(label=_("姓名"), max_len=conf.get("NAME_MAX"))
@@ -108,11 +135,11 @@ class ResidentForm(forms.Form):
         self.fields["content"].set_limits(min_len=conf.get("CONTENT_MIN"), max_len=conf.get("CONTENT_MAX"))
         self.fields["address"].set_limits(max_len=conf.get("ADDRESS_MAX"))
         self.fields["resident_name"].set_limits(max_len=conf.get("NAME_MAX"))
-        self.fields["category"].queryset = categories
+        self.fields["category"].pairs = tuple(categories)
         if deputies is None:
             del self.fields["deputy"]
         else:
-            self.fields["deputy"].queryset = deputies
+            self.fields["deputy"].pairs = tuple(deputies)
         self.fields["phone"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "off", "maxlength": "20", "pattern": "[0-9 +\\-]*"}
         )
@@ -149,6 +176,12 @@ class ResidentForm(forms.Form):
         except ValidationError as exc:
             self.add_error(None, exc)
         return data
+
+    def category_tiles(self):
+        return self.fields["category"].tiles(self["category"])
+
+    def deputy_tiles(self):
+        return self.fields["deputy"].tiles(self["deputy"]) if "deputy" in self.fields else []
 
     @property
     def had_files(self) -> bool:

@@ -35,6 +35,37 @@ def hit(scope: str, ident: str, limit: tuple[int, int]) -> bool:
     return value <= count
 
 
+def _redis_client():
+    """The redis-py client behind Django's Redis cache, or None for another backend."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None, backend
+    return backend._cache.get_client(None, write=True), backend
+
+
+def hit_all(events: list[tuple[str, str, tuple[int, int]]]) -> bool:
+    """Count several events (scope, ident, limit); True if all are within
+    their limits. On Redis, one round trip for all of them (a pipeline of
+    SET NX EX + INCR per event, the same window logic as ``hit``)."""
+    try:
+        client, backend = _redis_client()
+        if client is None:
+            return all([hit(scope, ident, limit) for scope, ident, limit in events])
+        pipe = client.pipeline(transaction=False)
+        for scope, ident, (_count, window) in events:
+            real_key = backend.make_and_validate_key(_key(scope, ident))
+            pipe.set(real_key, 0, ex=window, nx=True)
+            pipe.incr(real_key)
+        values = pipe.execute()[1::2]
+    except Exception:  # noqa: BLE001 - any cache failure: fail open
+        logger.warning("rate limit cache unavailable; allowing %s", [e[0] for e in events], exc_info=True)
+        return True
+    return all(int(value) <= count for value, (_scope, _ident, (count, _window)) in zip(values, events, strict=True))
+
+
 def peek(scope: str, ident: str, limit: tuple[int, int]) -> bool:
     """True if one more event would still be within the limit (no counting)."""
     count, _window = limit

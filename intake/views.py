@@ -27,7 +27,7 @@ from proposals.services.intake import case_create
 from proposals.tracking import normalize_tracking_code
 from proposals.workflow import WorkflowError
 
-from . import conf, ratelimit, selectors
+from . import choices, conf, ratelimit, selectors
 from .access import access_station_for_paper, can_enter_paper, stations_for_paper
 from .device import clear_device_cookie, device_for_station, read_device, set_device_cookie
 from .forms import FeedbackForm, PaperForm, ResidentForm, TrackForm
@@ -77,18 +77,16 @@ def _done_url(case: Case, back: str, kiosk: bool) -> str:
 
 def _submission_limits_ok(request, device) -> bool:
     if device is not None:
-        return ratelimit.hit("device", device.device_id, conf.get("RATE_DEVICE"))
+        return ratelimit.hit_all([("device", device.device_id, conf.get("RATE_DEVICE"))])
     ip = ratelimit.client_ip(request)
-    ok_short = ratelimit.hit("ip", ip, conf.get("RATE_IP"))
-    ok_day = ratelimit.hit("ipday", ip, conf.get("RATE_IP_DAY"))
-    return ok_short and ok_day
+    return ratelimit.hit_all([("ip", ip, conf.get("RATE_IP")), ("ipday", ip, conf.get("RATE_IP_DAY"))])
 
 
 def _resident_form(request, *, station, channel, device=None, kiosk_mode, deputy=None, template_extra=None):
     """GET renders a blank form with a fresh submission key; POST creates
     the case (once per key) and redirects to the confirmation (PRG)."""
-    categories = selectors.active_categories()
-    deputies = None if deputy is not None else (selectors.station_deputies(station) if station else None)
+    categories = choices.categories()
+    deputies = None if deputy is not None else (choices.station_deputies(station) if station else None)
     back = request.get_full_path()
     context = {
         "station": station,
@@ -124,6 +122,7 @@ def _resident_form(request, *, station, channel, device=None, kiosk_mode, deputy
                     phone=data["phone"],
                     consent_given=bool(data.get("consent")),
                     submission_key=key,
+                    key_checked=True,
                     device_id=device.device_id if device else "",
                     actor_label=_("群众"),
                     photos=form.photos,
@@ -320,8 +319,8 @@ def paper_stations(request):
 @require_http_methods(["GET", "POST"])
 def paper(request, code):
     station = access_station_for_paper(request.user, code)
-    categories = selectors.active_categories()
-    deputies = selectors.station_deputies(station)
+    categories = choices.categories()
+    deputies = choices.station_deputies(station)
     created = None
     if request.method == "POST":
         form = PaperForm(request.POST, request.FILES, categories=categories, deputies=deputies)

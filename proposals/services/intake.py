@@ -40,6 +40,7 @@ def case_create(
     received_on=None,
     submitted_by=None,
     submission_key: str | None = None,
+    key_checked: bool = False,
     device_id: str = "",
     actor_label: str = "",
     photos=(),
@@ -53,8 +54,13 @@ def case_create(
     ``photos`` are files already checked and re-encoded by the caller
     (``intake.photos.clean_photos``); they are saved with the case, in the
     same transaction, and only when the case is new.
+
+    ``key_checked``: the caller has just looked ``submission_key`` up and
+    found no case (the kiosk does, before counting the rate limit); the
+    lookup is not repeated, and a concurrent duplicate is still caught by the
+    key's unique constraint below.
     """
-    if submission_key:
+    if submission_key and not key_checked:
         existing = Case.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return CaseCreated(existing, False)

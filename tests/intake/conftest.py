@@ -9,6 +9,17 @@ from accounts.models import Role
 from tests.factories import DeputyFactory, MembershipFactory, StationFactory, UserFactory, category
 
 
+@pytest.fixture(autouse=True)
+def _fresh_choice_lists():
+    """Each test starts without the forms' cached choice lists (a rolled-back
+    test's rows never send the signals that would clear them)."""
+    from intake import choices
+
+    choices.clear()
+    yield
+    choices.clear()
+
+
 @pytest.fixture
 def station(regions):
     station = StationFactory(code="gl-001", name="鼓楼街道人大代表联络站", region=regions["taiyuan"]["township"])

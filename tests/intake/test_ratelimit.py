@@ -63,6 +63,16 @@ def test_limit_window_is_counted_atomically_in_the_cache():
     assert ratelimit.hit("t", "1.2.3.4", limit) is True
 
 
+def test_several_limits_are_counted_together_and_each_is_kept():
+    short, day = (2, 60), (3, 86400)
+    results = [ratelimit.hit_all([("s", "9.9.9.9", short), ("d", "9.9.9.9", day)]) for _ in range(4)]
+    assert results == [True, True, False, False]
+    # The day window went on counting while the short one refused.
+    assert ratelimit.hit("d", "9.9.9.9", day) is False
+    cache.clear()
+    assert ratelimit.hit_all([("s", "9.9.9.9", short), ("d", "9.9.9.9", day)]) is True
+
+
 UNREACHABLE_REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -78,6 +88,7 @@ def test_submission_is_accepted_when_the_cache_is_down(client, station, settings
     key = form_key(client, url)
     with override_settings(CACHES=UNREACHABLE_REDIS):
         assert ratelimit.hit("t", "x", (0, 60)) is True
+        assert ratelimit.hit_all([("t", "x", (0, 60)), ("u", "x", (0, 60))]) is True
         response = client.post(url, kiosk_data(key))
     assert response.status_code == 302
     assert Case.objects.count() == 1

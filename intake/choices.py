@@ -1,0 +1,58 @@
+"""The choice lists of the resident forms (categories, a station's deputies),
+kept briefly in each process's memory.
+
+A kiosk form is loaded and posted many times a minute with the same lists;
+reading them from the database and rendering them through form widgets was
+most of the cost of a submission. They change rarely (staff edit categories
+or a station's deputies in the admin): a change saved in this process clears
+the lists at once (signals, see ``apps.py``); other processes see it within
+``INTAKE_CHOICES_CACHE_SECONDS`` (60 s by default; 0 turns the cache off).
+"""
+
+import threading
+import time
+
+from django.utils import timezone
+
+from . import conf
+
+_lock = threading.Lock()
+_store: dict = {}
+_MAX_ENTRIES = 20_000  # a province has ~12,600 stations
+
+
+def _cached(key, load):
+    ttl = conf.get("CHOICES_CACHE_SECONDS")
+    if ttl <= 0:
+        return load()
+    now = time.monotonic()
+    hit = _store.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    with _lock:
+        if len(_store) >= _MAX_ENTRIES:
+            _store.clear()
+        _store[key] = (now + ttl, value)
+    return value
+
+
+def clear(**_kwargs) -> None:
+    """Forget every list (connected to saves and deletes of what they show)."""
+    with _lock:
+        _store.clear()
+
+
+def categories() -> tuple[tuple[int, str], ...]:
+    """(pk, name) of the active categories, in display order."""
+    from .selectors import active_categories
+
+    return _cached(("categories",), lambda: tuple(active_categories().values_list("pk", "name")))
+
+
+def station_deputies(station) -> tuple[tuple[int, str], ...]:
+    """(pk, name) of the station's current deputies, by name."""
+    from .selectors import station_deputies as query
+
+    today = timezone.localdate()
+    return _cached(("deputies", station.pk, today), lambda: tuple(query(station).values_list("pk", "name")))
