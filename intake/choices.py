@@ -1,5 +1,6 @@
-"""The choice lists of the resident forms (categories, a station's deputies),
-kept briefly in each process's memory.
+"""The choice lists of the resident forms (categories, a station's deputies)
+and the blank form pages built from them, kept briefly in each process's
+memory.
 
 A kiosk form is loaded and posted many times a minute with the same lists;
 reading them from the database and rendering them through form widgets was
@@ -7,6 +8,9 @@ most of the cost of a submission. They change rarely (staff edit categories
 or a station's deputies in the admin): a change saved in this process clears
 the lists at once (signals, see ``apps.py``); other processes see it within
 ``INTAKE_CHOICES_CACHE_SECONDS`` (60 s by default; 0 turns the cache off).
+The same holds for the station behind a kiosk address (its name, whether it
+is active): a station switched off in the admin stops taking submissions in
+every process within that time.
 """
 
 import threading
@@ -56,3 +60,22 @@ def station_deputies(station) -> tuple[tuple[int, str], ...]:
 
     today = timezone.localdate()
     return _cached(("deputies", station.pk, today), lambda: tuple(query(station).values_list("pk", "name")))
+
+
+def page(key, render):
+    """A blank form page's HTML (with holes for the per-request CSRF token
+    and submission key: see ``intake.views``), kept like the lists it shows."""
+    return _cached(("page", *key), render)
+
+
+def station(code: str):
+    """The station behind a kiosk address (``selectors.station_by_code``);
+    unknown codes are not kept (a scanner's guesses would only fill memory)."""
+    from .selectors import station_by_code
+
+    key = ("station", code)
+    hit = _store.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    found = station_by_code(code)
+    return _cached(key, lambda: found) if found is not None else None

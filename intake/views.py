@@ -5,19 +5,23 @@ Views only check input, call ``case_create`` or ``case_feedback`` and render.
 """
 
 import logging
+import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -129,16 +133,44 @@ def _resident_form(request, *, station, channel, device=None, kiosk_mode, deputy
                 )
                 return redirect(_done_url(result.case, back, kiosk_mode))
         context["files_again"] = form.had_files
+    elif _blank_page_cacheable(request):
+        return _blank_form_page(
+            request, context, categories, deputies, key=(station.pk if station else None, deputy.pk if deputy else None)
+        )
     else:
         form = ResidentForm(categories=categories, deputies=deputies)
     context["form"] = form
     return _no_store(render(request, "intake/resident_form.html", context))
 
 
+# A blank form differs between two residents only by its CSRF token and its
+# submission key: it is rendered once per page (station, deputy, address,
+# language) with these two holes, kept with the choice lists it shows
+# (``intake.choices``), and each request fills the holes in.
+CSRF_HOLE = "@@csrf-token-hole@@"
+KEY_HOLE = "@@submission-key-hole@@"
+
+
+def _blank_page_cacheable(request) -> bool:
+    """Nothing on the page depends on who asks: no session (a signed-in
+    user, messages stored there) and no flash messages waiting in a cookie."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _blank_form_page(request, context, categories, deputies, *, key):
+    def render_blank():
+        form = ResidentForm(categories=categories, deputies=deputies, initial={"submission_key": KEY_HOLE})
+        return render_to_string("intake/resident_form.html", {**context, "form": form, "csrf_token": CSRF_HOLE}, request=request)
+
+    html = choices.page((*key, request.get_full_path(), get_language()), render_blank)
+    html = html.replace(CSRF_HOLE, get_token(request), 1).replace(KEY_HOLE, uuid.uuid4().hex, 1)
+    return _no_store(HttpResponse(html))
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk(request, code):
-    station = selectors.station_by_code(code)
+    station = choices.station(code)
     if station is None:
         return _not_found(request, _("没有找到这个站点。请核对二维码或网址，或请站点工作人员帮忙。"))
     if not station.is_active:

@@ -177,17 +177,17 @@ def test_kiosk_post_query_count_is_pinned(client, station, django_assert_num_que
     url = kiosk_url(station)
     deputy = Deputy.objects.get(name="张丽")
     data = kiosk_data(form_key(client, url), deputy=deputy.pk, phone="13812345678", consent="on")
-    # station, submission key (once: the service trusts the view's lookup),
-    # savepoint, case, history row, the notifications app's dispatch row,
-    # release. Category and deputy are checked against the lists the form
-    # page has just read (intake.choices), not queried again.
-    with django_assert_num_queries(7):
+    # submission key (once: the service trusts the view's lookup), savepoint,
+    # case, history row, the notifications app's dispatch row, release. The
+    # station, category and deputy are checked against what the form page has
+    # just read (intake.choices), not queried again.
+    with django_assert_num_queries(6):
         client.post(url, data)
     assert Case.objects.count() == 1
     case = Case.objects.get()
     assert case.category_id == data["category"] and case.addressed_deputy_id == deputy.pk
-    # A repeated POST costs less: station and the earlier case.
-    with django_assert_num_queries(2):
+    # A repeated POST costs less: it only finds the earlier case.
+    with django_assert_num_queries(1):
         client.post(url, data)
     assert Case.objects.count() == 1
 
@@ -197,7 +197,7 @@ def test_kiosk_form_lists_are_read_once_and_follow_changes_saved_by_staff(client
 
     url = kiosk_url(station)
     client.get(url)
-    with django_assert_num_queries(1):  # only the station: categories and deputies are in memory
+    with django_assert_num_queries(0):  # station, lists and the page itself are in memory
         html = client.get(url).content.decode()
     assert "张丽" in html
     # A deputy joining the station and a category switched off in the admin
@@ -257,3 +257,55 @@ def test_unknown_deputy_is_refused_with_the_plain_message(client, station):
     response = client.post(url, kiosk_data(form_key(client, url), deputy="999999"))
     assert response.status_code == 200 and "请从列表中选择代表" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_each_blank_form_gets_its_own_submission_key_and_a_valid_csrf_token(station):
+    from django.test import Client
+
+    from tests.intake.conftest import KEY_RE
+
+    client = Client(enforce_csrf_checks=True)
+    url = kiosk_url(station)
+    pages = [client.get(url).content.decode() for _ in range(3)]
+    keys = {KEY_RE.search(html).group(1) for html in pages}
+    assert len(keys) == 3
+    assert all("@@" not in html for html in pages)  # no hole left unfilled
+    import re
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pages[-1]).group(1)
+    response = client.post(url, {**kiosk_data(KEY_RE.search(pages[-1]).group(1)), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Case.objects.filter(submission_key=KEY_RE.search(pages[-1]).group(1)).exists()
+    # Without the token the POST is refused, as before.
+    assert Client(enforce_csrf_checks=True).post(url, kiosk_data(KEY_RE.search(pages[0]).group(1))).status_code == 403
+
+
+def test_station_switched_off_in_the_admin_stops_its_kiosk_at_once(client, station):
+    url = kiosk_url(station)
+    assert "向人大代表反映问题" in client.get(url).content.decode()
+    station.is_active = False
+    station.save()
+    response = client.get(url)
+    assert "向人大代表反映问题" not in response.content.decode()
+    key = "0" * 32
+    client.post(url, kiosk_data(key))
+    assert not Case.objects.exists()
+
+
+def test_a_waiting_message_is_shown_on_the_kiosk_page(client, station):
+    """A flash message waiting in the cookie is shown (the page is rendered,
+    not taken from memory without it), and only once."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    url = kiosk_url(station)
+    client.get(url)  # the blank page is in memory now
+    storage = CookieStorage(RequestFactory().get(url))
+    storage.add(constants.INFO, "本机已不再作为站点触摸屏。")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    assert "本机已不再作为站点触摸屏。" in client.get(url).content.decode()
+    assert "本机已不再作为站点触摸屏。" not in client.get(url).content.decode()
