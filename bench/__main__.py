@@ -4,6 +4,7 @@
     bench/run --sizes 1k --reseed  # re-create bench_1k first
     bench/run --report-only        # rewrite bench/RESULTS.md from bench/out/*.json
     bench/run --pages-only         # re-measure the pages only (kiosk and sweep change the data)
+    bench/run --kiosk-only         # re-measure the kiosk load only (wrk if installed: apt-get install wrk)
 
 For each size (1k: 1,000 cases; 1m: 1,000,000 cases; both with the whole
 Guangdong organisation: 1,757 townships, 12,600 stations, 100,000 deputies)
@@ -97,6 +98,10 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--pages-only", action="store_true", help="measure the pages; keep the kiosk and sweep figures of the last run")
+    parser.add_argument("--kiosk-only", action="store_true", help="measure the kiosk load; keep the page and sweep figures of the last run")
+    parser.add_argument(
+        "--kiosk-client", choices=["auto", "wrk", "python"], default="auto", help="kiosk load generator (auto: wrk if installed)"
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.report_only:
@@ -112,7 +117,9 @@ def main(argv=None) -> int:
                     sys.executable, "-m", "bench.measure", "--db", db, "--out", str(OUT / f"{db}.json"), "--port", str(args.port),
                     "--requests", str(args.requests), "--kiosk-threads", str(args.kiosk_threads),
                     "--kiosk-seconds", str(args.kiosk_seconds),
+                    "--kiosk-client", args.kiosk_client,
                     *(["--skip-kiosk", "--skip-sweep"] if args.pages_only else []),
+                    *(["--skip-pages", "--skip-sweep"] if args.kiosk_only else []),
                 ],
                 cwd=ROOT,
                 env=_env(db),

@@ -369,6 +369,8 @@ def main(argv=None) -> int:
     parser.add_argument("--kiosk-seconds", type=float, default=20)
     parser.add_argument("--skip-sweep", action="store_true", help="keep the sweep figures of the previous run")
     parser.add_argument("--skip-kiosk", action="store_true", help="keep the kiosk figures of the previous run")
+    parser.add_argument("--skip-pages", action="store_true", help="keep the page figures of the previous run")
+    parser.add_argument("--kiosk-client", choices=["auto", "wrk", "python"], default="auto", help="load generator (auto: wrk if installed)")
     args = parser.parse_args(argv)
     _setup(args.db)
 
@@ -387,16 +389,30 @@ def main(argv=None) -> int:
     server = Server(args.port, args.workers, args.threads, log)
     try:
         server.wait()
-        result["pages"] = measure_pages(server.url, targets, args.requests)
+        if not args.skip_pages:
+            result["pages"] = measure_pages(server.url, targets, args.requests)
         if not args.skip_kiosk:
+            from .kiosk_wrk import available, kiosk_load_wrk
+
             codes = list(Station.objects.filter(is_active=True).exclude(kind="online").order_by("?").values_list("code", flat=True)[:200])
-            result["kiosk"] = kiosk_load(server.url, codes, threads=args.kiosk_threads, seconds=args.kiosk_seconds)
+            use_wrk = args.kiosk_client == "wrk" or (args.kiosk_client == "auto" and available())
+            load = kiosk_load_wrk if use_wrk else kiosk_load
+            kiosk_started = [round(x, 2) for x in os.getloadavg()]
+            result["kiosk"] = load(server.url, codes, threads=args.kiosk_threads, seconds=args.kiosk_seconds)
+            result["kiosk"]["load_before"] = kiosk_started
+            result["kiosk"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+            result["kiosk"]["server"] = f"gunicorn {args.workers} workers x {args.threads} threads (gthread)"
     finally:
         server.stop()
     if not args.skip_sweep:
         result["sweep"] = sweep_figures()
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     previous = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
+    if "pages" not in result and "pages" in previous:
+        result["pages"] = previous["pages"]
+        result["pages_from_earlier_run"] = True
+        for key in ("load_before", "load_after"):
+            result[f"pages_{key}"] = previous.get(f"pages_{key}", previous.get(key))
     for part in ("kiosk", "sweep"):
         if part not in result and part in previous:
             result[part] = {**previous[part], "from_earlier_run": True}

@@ -101,13 +101,30 @@ def write_results(out_dir: Path, path: Path) -> Path:
             f"{counts.get('county_cases', 0):,} cases); deputy `{targets.get('deputy_user')}` ({counts.get('deputy_cases', 0):,} "
             f"cases); unit member `{targets.get('unit_user')}` ({counts.get('unit_cases', 0):,} active assignments)."
         )
-        if run.get("load_before"):
+        if run.get("pages_from_earlier_run"):
+            lines.append(
+                f"Load average (1/5/15 min) before the page run: {run.get('pages_load_before')}, after: "
+                f"{run.get('pages_load_after')} (pages from an earlier run of this database)."
+            )
+        elif run.get("load_before"):
             lines.append(f"Load average (1/5/15 min) before the page run: {run['load_before']}, after: {run.get('load_after')}.")
         lines.append("")
         lines += _pages_table(run.get("pages", {}))
         lines.append("")
         kiosk = run.get("kiosk")
-        if kiosk:
+        if kiosk and kiosk.get("client") == "wrk":
+            lines += [
+                "**Kiosk** (`/kiosk/<code>/`, load from `wrk` with a Lua script: each of "
+                f"{kiosk['threads']} connections loops GET the form (fresh submission key, CSRF token) then POST it, "
+                f"for {kiosk['seconds']} s over 200 stations; {kiosk.get('server', 'gunicorn')}):",
+                f"{kiosk['accepted']:,} accepted, **{kiosk['per_second']} submissions/s**; request latency (GET and POST mixed) "
+                f"p50 {kiosk['request_p50_ms']} ms, p95 {kiosk['request_p95_ms']} ms, p99 {kiosk['request_p99_ms']} ms; "
+                f"found in the database afterwards: {kiosk['found_in_db']:,} (lost: {kiosk['lost']}, duplicates: "
+                f"{kiosk['duplicates']}); errors: {kiosk['errors'] or 'none'}. Load average before/after: "
+                f"{kiosk.get('load_before')} / {kiosk.get('load_after')}.",
+                "",
+            ]
+        elif kiosk:
             lines += [
                 "**Kiosk** (`/kiosk/<code>/`: GET the form for a fresh submission key and CSRF token, then POST; "
                 f"{kiosk['threads']} client threads for {kiosk['seconds']} s over 200 stations):",
