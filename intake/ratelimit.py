@@ -43,7 +43,13 @@ def _redis_client():
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None, backend
-    return backend._cache.get_client(None, write=True), backend
+    # One client per cache backend (it only wraps the backend's connection
+    # pool and is thread-safe): building one per request costs more than
+    # the round trip.
+    client = getattr(backend, "_intake_rl_client", None)
+    if client is None:
+        client = backend._intake_rl_client = backend._cache.get_client(None, write=True)
+    return client, backend
 
 
 def hit_all(events: list[tuple[str, str, tuple[int, int]]]) -> bool:
