@@ -46,6 +46,7 @@ from .models import (
     FollowUpStatus,
     PhoneRevealLog,
     ReplyClass,
+    UnitRole,
 )
 from .models.cases import FINAL_STATES
 from .services import actions
@@ -332,6 +333,26 @@ def _form_kwargs(key, request, case):
     return {}
 
 
+# A repeated move (stale page, double submit) is no failure: say it is done.
+MSG_ALREADY_DONE = _("已完成：%(action)s（该操作已由他人完成或已提交过，无需重复）")
+
+
+def _is_repeat(key, case, kinds) -> bool:
+    """The case already stands where button ``key`` would take it, and the
+    user may take that step: a POST is a harmless repeat for the service."""
+    t = TRANSITIONS.get(key)
+    return t is not None and case.state == t.target and case.state not in t.sources and bool(kinds & t.actors)
+
+
+def _form_initial(key, case):
+    if key == "reassign":
+        # Start from the current assignment: changing only a co-unit must not
+        # mean picking the lead unit again.
+        co_units = case.assignments.filter(is_active=True, role=UnitRole.CO).values_list("unit_id", flat=True)
+        return {"lead_unit": case.lead_unit_id, "co_units": list(co_units)}
+    return None
+
+
 # --- the case admin -------------------------------------------------------------------------
 
 
@@ -388,24 +409,22 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/proposals/case/change_form.html"
     change_list_template = "admin/proposals/case/change_list.html"
     list_display = (
-        "tracking_code_col",
+        "code_col",
         "title",
-        "kind",
-        "state_col",
-        "region_col",
+        # Six columns fit 1280 px with the nav sidebar open. No region (the
+        # station names it), category or supervision columns: the filters
+        # narrow by them, and the status column names kind and supervision.
+        "status_col",
         "station",
-        "category",
         "lead_unit",
         "deadline_col",
-        "supervision_level",
-        "submitted_at",
     )
-    list_display_links = ("tracking_code_col", "title")
+    list_display_links = ("code_col", "title")
     # Only columns an index can sort at province scale: the unique tracking
     # code, the deadline (case_deadline / case_open_deadline_desc) and the
     # submission time (case_submitted_id). Sorting a million cases by title
     # or station means reading and sorting them all; the filters cover those.
-    sortable_by = ("tracking_code_col", "deadline_col", "submitted_at")
+    sortable_by = ("code_col", "deadline_col")
     # Facet counts are one COUNT per filter choice over the whole table.
     show_facets = admin.ShowFacets.NEVER
     list_filter = (
@@ -421,7 +440,7 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "supervision_level",
         "follow_up_status",
     )
-    list_select_related = ("region", "station", "category", "lead_unit")
+    list_select_related = ("station", "lead_unit")
     search_fields = ("=tracking_code", "title", "content")
     search_help_text = _("输入查询码（如 ABCD-EFGH）精确查找，或输入标题、内容中的文字")
     ordering = ("-submitted_at", "-id")
@@ -430,7 +449,8 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     actions = ["assign_to_unit"]
     readonly_fields = (
-        "tracking_code",
+        # Grouped as residents, the list and the action pages show it (ABCD-EFGH).
+        "tracking_code_col",
         "kind",
         "channel",
         "state_col",
@@ -460,7 +480,7 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             _("基本信息"),
             {
                 "fields": (
-                    ("tracking_code", "kind", "channel"),
+                    ("tracking_code_col", "kind", "channel"),
                     "title",
                     "content",
                     "category",
@@ -502,9 +522,21 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     def state_col(self, obj):
         return obj.get_state_display()
 
-    @admin.display(description=_("区域"), ordering="region__code")
-    def region_col(self, obj):
-        return obj.region.name if obj.region_id else "-"
+    @admin.display(description=_("状态"))
+    def status_col(self, obj):
+        html = format_html('{}<br><span class="case-kind">{}</span>', obj.get_state_display(), obj.get_kind_display())
+        if obj.supervision_level:
+            html = format_html('{}<br><span class="case-supervised">{}</span>', html, obj.get_supervision_level_display())
+        return html
+
+    # The code and the submission date share a column (and it sorts by the
+    # date: sorting random codes helps nobody), so seven columns fit.
+    @admin.display(description=_("查询码 / 提出日期"), ordering="submitted_at")
+    def code_col(self, obj):
+        at = timezone.localtime(obj.submitted_at)
+        return format_html(
+            '{}<br><span class="case-submitted" title="{}">{}</span>', obj.tracking_code_display, f"{at:%Y-%m-%d %H:%M}", f"{at:%Y-%m-%d}"
+        )
 
     # NULLS LAST both ways: cases without a deadline (closed, not yet
     # accepted) never fill the first page of a descending sort.
@@ -595,6 +627,8 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         extra = dict(extra_context or {})
         if case is not None:
             extra.update(self._panel_context(request, case))
+            # The header reads the code as staff read it to a resident (ABCD-EFGH).
+            extra["subtitle"] = f"{case.tracking_code_display} {case.title}"
         return super().change_view(request, object_id, form_url, extra)
 
     def _panel_context(self, request, case):
@@ -645,9 +679,17 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             raise Http404
         change_url = reverse("admin:proposals_case_change", args=[case.pk])
         kinds = access.actor_kinds(request.user, case)
+        repeat = _is_repeat(key, case, kinds)
         if action not in available_actions(case, kinds):
-            messages.error(request, MSG_NOT_ALLOWED % {"state": case.get_state_display(), "action": action.label})
-            return HttpResponseRedirect(change_url)
+            if not repeat:
+                messages.error(request, MSG_NOT_ALLOWED % {"state": case.get_state_display(), "action": action.label})
+                return HttpResponseRedirect(change_url)
+            if request.method != "POST":
+                messages.info(request, MSG_ALREADY_DONE % {"action": action.label})
+                return HttpResponseRedirect(change_url)
+            # A POST from a stale page or a double submit: the service decides
+            # (the same move again returns the case unchanged; another effect,
+            # e.g. another unit, is refused as a concurrent change).
         kwargs = _form_kwargs(key, request, case)
         if request.method == "POST":
             form = action.form(request.POST, **kwargs)
@@ -657,10 +699,13 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
                 except WorkflowError as exc:
                     form.add_error(None, str(exc))
                 else:
-                    messages.success(request, _("已完成：%(action)s") % {"action": action.label})
+                    if repeat:
+                        messages.info(request, MSG_ALREADY_DONE % {"action": action.label})
+                    else:
+                        messages.success(request, _("已完成：%(action)s") % {"action": action.label})
                     return HttpResponseRedirect(change_url)
         else:
-            form = action.form(**kwargs)
+            form = action.form(initial=_form_initial(key, case), **kwargs)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -260,3 +260,89 @@ def test_phone_reveal_reason_with_a_nul_byte_is_refused_with_a_message_not_logge
     response = staff_client.post(url, {"reason": "  "})
     assert "13812345678" in response.content.decode()
     assert PhoneRevealLog.objects.get().reason == "回访群众"
+
+
+def _messages(response):
+    return [(m.level_tag, str(m)) for m in response.wsgi_request._messages]
+
+
+def test_repeated_accept_from_a_stale_page_is_reported_done_not_refused(staff_client, world):
+    case = world.opinion()
+    assert staff_client.post(action_url(case, "accept"), {"reason": ""}, follow=True).status_code == 200
+    events = CaseEvent.objects.filter(case=case).count()
+    # The same button again (double submit, or a colleague's stale page).
+    response = staff_client.post(action_url(case, "accept"), {"reason": ""}, follow=True)
+    shown = _messages(response)
+    assert [level for level, _text in shown] == ["info"]
+    assert "已完成" in shown[0][1] and "受理" in shown[0][1]
+    assert "不能执行" not in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.ACCEPTED
+    assert CaseEvent.objects.filter(case=case).count() == events
+    # Opening the stale button's page says the same.
+    response = staff_client.get(action_url(case, "accept"), follow=True)
+    assert [level for level, _text in _messages(response)] == ["info"]
+
+
+def test_repeated_assign_to_the_same_unit_is_done_and_to_another_unit_is_refused(staff_client, world):
+    case = case_in_state(world, CaseState.ACCEPTED)
+    data = {"lead_unit": world.unit_a.pk, "reason": "请办理"}
+    assert staff_client.post(action_url(case, "assign"), data, follow=True).status_code == 200
+    response = staff_client.post(action_url(case, "assign"), data, follow=True)
+    assert [level for level, _text in _messages(response)] == ["info"]
+    # A stale page that chose another unit must not pass as done.
+    response = staff_client.post(action_url(case, "assign"), {**data, "lead_unit": world.unit_b.pk})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    case.refresh_from_db()
+    assert case.state == CaseState.ASSIGNED and case.lead_unit == world.unit_a
+
+
+def test_a_move_the_state_does_not_allow_is_still_refused_in_red(staff_client, world):
+    case = case_in_state(world, CaseState.ASSIGNED)
+    # Accept targets 已受理, not 已交办: not a repeat, a refusal.
+    response = staff_client.post(action_url(case, "accept"), {"reason": ""}, follow=True)
+    assert [level for level, _text in _messages(response)] == ["error"]
+
+
+def test_reassign_form_starts_from_the_current_lead_and_co_units(staff_client, world):
+    case = case_in_state(world, CaseState.ASSIGNED)
+    actions.case_reassign(
+        case_id=case.pk, user=world.staff, lead_unit_id=world.unit_a.pk, co_unit_ids=[world.unit_c.pk], reason="加会办单位"
+    )
+    response = staff_client.get(action_url(case, "reassign"))
+    form = response.context["form"]
+    assert form["lead_unit"].value() == world.unit_a.pk
+    assert form["co_units"].value() == [world.unit_c.pk]
+    page = response.content.decode()
+    assert f'<option value="{world.unit_a.pk}" selected>' in page
+    assert f'<option value="{world.unit_c.pk}" selected>' in page
+    # Submitting with only a reason keeps the lead unit.
+    response = staff_client.post(action_url(case, "reassign"), {"lead_unit": world.unit_a.pk, "co_units": [], "reason": "不需会办"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.lead_unit == world.unit_a
+
+
+def test_case_page_shows_the_tracking_code_grouped_and_buttons_without_bullets(staff_client, world):
+    case = world.opinion(title="路灯不亮")
+    page = staff_client.get(change_url(case)).content.decode()
+    display = case.tracking_code_display
+    assert "-" in display
+    # Header, breadcrumbs and the 查询码 field read ABCD-EFGH, never the bare code.
+    assert page.count(display) >= 3
+    assert case.tracking_code not in page.replace(f"/{case.tracking_code}", "")
+    assert ".case-actions li { list-style:none" in page
+
+
+def test_changelist_has_few_columns_and_keeps_the_title_wide(staff_client, world):
+    case = case_in_state(world, CaseState.ASSIGNED)
+    actions.case_supervise(case_id=case.pk, user=world.staff, level="ordinary", kind="notice", date=dt.date(2025, 1, 3), summary="督办")
+    response = staff_client.get(reverse(CHANGELIST), {"queue": "all"})
+    display = response.context["cl"].list_display
+    # checkbox + six columns fit 1280 px with the nav sidebar open.
+    assert len(display) == 7 and "region_col" not in display
+    page = response.content.decode()
+    assert "td.field-title { min-width:13em; }" in page
+    # The status column still names the kind and the supervision.
+    assert '已交办<br><span class="case-kind">群众意见</span><br><span class="case-supervised">一般督办</span>' in page
