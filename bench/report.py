@@ -78,7 +78,9 @@ def write_results(out_dir: Path, path: Path) -> Path:
         "",
         "Server: gunicorn, 2 workers × 4 threads (gthread), settings `bench.settings` (production settings, DEBUG off, "
         "Redis cache, plus a middleware that counts SQL queries server-side: `X-Query-Count`). Client: Python `requests` "
-        "on the same machine. Pages: 3 warm-up requests, then 30 sequential requests; latency measured by the client.",
+        "on the same machine. Pages: 3 warm-up requests, then 30 sequential requests; latency measured by the client. "
+        "Kiosk load: `wrk` (if installed; `bench/run --kiosk-only` re-measures it alone) on the same machine, so the "
+        "load generator's CPU counts against the same 2 cores.",
         "",
         f"Targets (issue 8): every page ≤ {TARGET_QUERIES} queries, the same at 1k and 1M cases; p95 < {TARGET_P95_MS} ms at 1M "
         "and within 2× of 1k; kiosk ≥ 200 accepted submissions/s, none lost; sweep < 100 ms when nothing is due; "
@@ -152,7 +154,8 @@ def write_results(out_dir: Path, path: Path) -> Path:
                     "",
                 ]
                 if sweep.get("from_earlier_run"):
-                    lines.insert(-1, "- (kiosk and sweep figures from the previous full run of this database)")
+                    earlier = "kiosk and sweep figures" if (kiosk or {}).get("from_earlier_run") else "sweep figures"
+                    lines.insert(-1, f"- ({earlier} from an earlier run of this database)")
     lines += _targets(runs.get("bench_1k"), runs.get("bench_1m"))
     path.write_text("\n".join(lines) + "\n")
     return path
