@@ -28,10 +28,14 @@ PAGE_SIZE = 30
 @never_cache
 @login_required
 def home(request):
+    units = list(request.user.handling_units.filter(is_active=True).order_by("name"))
+    if not units:
+        # Not a unit member (a deputy or liaison following a link): the
+        # message only, no empty workspace, as /deputy/ does for non-deputies.
+        return render(request, "units/no_unit.html", status=403)
     form = UnitCaseFilterForm(request.GET or None)
     qs = selectors.unit_case_list(request.user, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    units = list(request.user.handling_units.filter(is_active=True).order_by("name"))
     context = {
         "form": form,
         "page": page,

@@ -219,3 +219,12 @@ def test_a_unit_loses_the_case_when_reassigned(unit_client, world):
     case = case_in_state(world, CaseState.DISPUTED)
     actions.case_reassign(case_id=case.pk, user=world.staff, lead_unit_id=world.unit_b.pk, reason="调整")
     assert unit_client.get(url("case", case)).status_code == 404
+
+
+def test_a_user_in_no_unit_sees_only_the_message_not_an_empty_workspace(client, world):
+    client.force_login(world.deputy_user)
+    response = client.get(reverse("unit:home"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "尚未加入任何承办单位" in page
+    assert "待签收" not in page and "case-table" not in page and "筛选" not in page
