@@ -180,11 +180,6 @@ def test_track_page_result_and_rating_speak_english(en, portal):
     assert "Thank you for your rating!" in en.get(rated["Location"]).content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='templates/intake/track_result.html formats dates with a fixed "Y年n月j日" '
-    "(not translatable); the template owner needs date:_(...) or DATE_FORMAT",
-)
 def test_track_dates_follow_the_language(en, portal):
     html = en.post("/track/", {"code": portal.replied.tracking_code, "digits": "5678"}).content.decode()
     assert interface_chinese(html) == set()

@@ -157,3 +157,14 @@ def test_track_get_does_no_query(client, db, django_assert_num_queries):
 def test_case_count_is_untouched_by_lookups(client, case):
     lookup(client, case.tracking_code)
     assert Case.objects.count() == 1
+
+
+def test_dates_are_written_the_chinese_way_in_chinese_and_the_english_way_in_english(client, case):
+    from django.utils import timezone
+
+    day = timezone.localtime(case.submitted_at)
+    chinese = lookup(client, case.tracking_code).content.decode()
+    assert f"{day.year}年{day.month}月{day.day}日" in chinese
+    english = client.post(TRACK, {"code": case.tracking_code, "digits": "5678"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{day.year}年" not in english
+    assert f"{day.day}, {day.year}" in english
