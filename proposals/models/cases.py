@@ -79,23 +79,41 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=CaseKind.choices, default=CaseKind.OPINION)
-    tracking_code = models.CharField(_("查询码"), max_length=12, unique=True)
+    tracking_code = models.CharField(_("查询码"), max_length=12)
     title = models.CharField(_("标题"), max_length=120)
     content = models.TextField(_("内容"))
     category = models.ForeignKey(
-        "proposals.Category", verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "proposals.Category",
+        verbose_name=_("类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     address = models.CharField(_("地点"), max_length=200, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices)
     station = models.ForeignKey(
-        "stations.Station", verbose_name=_("站点"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "stations.Station",
+        verbose_name=_("站点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     # Denormalised from the station (or the submitting deputy's region) so that
     # staff scoping is one indexed filter on a million-row table.
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "regions.Region",
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     addressed_deputy = models.ForeignKey(
         "deputies.Deputy",
@@ -104,6 +122,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="addressed_cases",
+        db_index=False,
     )
     responsible_deputy = models.ForeignKey(
         "deputies.Deputy",
@@ -112,6 +131,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="responsible_cases",
+        db_index=False,
     )
     # The resident. The phone number is stored encrypted (accounts.crypto);
     # only its masked form and last four digits are stored in clear.
@@ -132,7 +152,7 @@ class Case(models.Model):
         related_name="+",
     )
     # Idempotency: a repeated POST of the same form carries the same key.
-    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     device_id = models.CharField(_("终端编号"), max_length=64, blank=True, editable=False)
 
     state = models.CharField(_("状态"), max_length=12, choices=CaseState.choices, default=CaseState.SUBMITTED, editable=False)
@@ -158,6 +178,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="lead_cases",
         editable=False,
+        db_index=False,
     )
     supervision_level = models.CharField(
         _("督办级别"), max_length=10, choices=SupervisionLevel.choices, default=SupervisionLevel.NONE, blank=True, editable=False
@@ -174,6 +195,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        db_index=False,
     )
     satisfaction = models.CharField(_("满意度"), max_length=12, blank=True, editable=False)
     follow_up_status = models.CharField(
@@ -181,7 +203,7 @@ class Case(models.Model):
     )
     is_published = models.BooleanField(_("答复已公开"), default=False, editable=False)
 
-    submitted_at = models.DateTimeField(_("提出时间"), db_index=True)
+    submitted_at = models.DateTimeField(_("提出时间"))
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True, editable=False)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True, editable=False)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True, editable=False)
@@ -196,6 +218,15 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # Constraints rather than unique=True: on PostgreSQL a unique field
+            # also gets a LIKE (varchar_pattern_ops) index nobody uses here.
+            models.UniqueConstraint(fields=["tracking_code"], name="case_tracking_code_unique"),
+            models.UniqueConstraint(fields=["submission_key"], name="case_submission_key_unique"),
+        ]
+        # Single-column foreign-key indexes are switched off (db_index=False) where a
+        # composite index below starts with the same column: each index costs every
+        # insert (the kiosk) and every update (the reminder sweep) on a 1M-row table.
         indexes = [
             # Staff lists: region-scoped, newest first, often by state.
             models.Index(fields=["region", "state", "-submitted_at"], name="case_region_state"),
