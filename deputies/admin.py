@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from regions.admin_scoping import RegionScopedAdminMixin, SafeAutocompleteMixin, ScopedCountPaginator
+from regions.admin_scoping import ObjectScopeAdminMixin, RegionScopedAdminMixin, SafeAutocompleteMixin, ScopedCountPaginator
 from regions.models import Region, normalize_code
 from regions.scoping import region_in_scope, scope_queryset, sees_everything, user_region_prefix
 from stations.models import StationMembership
@@ -14,7 +13,7 @@ from .models import Congress, Deputy, DeputyGroup, DutyActivity, Mandate, Tier
 from .scoping import deputy_in_scope, scope_deputies
 
 
-class DeputyScopedAdminMixin(SafeAutocompleteMixin):
+class DeputyScopedAdminMixin(ObjectScopeAdminMixin):
     """Scoping of deputies and rows that belong to a deputy (see deputies/scoping.py)."""
 
     #: path from the model to its Deputy; "" for Deputy itself.
@@ -33,24 +32,6 @@ class DeputyScopedAdminMixin(SafeAutocompleteMixin):
     def _obj_in_scope(self, request, obj) -> bool:
         deputy = self._deputy_of(obj)
         return deputy is not None and deputy_in_scope(request.user, deputy)
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404  # out of scope looks like missing (see regions/admin_scoping.py)
-
-    def has_view_permission(self, request, obj=None):
-        if obj is not None and not self._obj_in_scope(request, obj):
-            return False
-        return super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not self._obj_in_scope(request, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not self._obj_in_scope(request, obj):
-            return False
-        return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not sees_everything(request.user):

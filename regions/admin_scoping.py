@@ -8,27 +8,17 @@ foreign-key choices are limited the same way.
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils.functional import cached_property
 
 from congress_portal.pagination import EstimatedCountPaginator
 
 from .models import Region
 from .scoping import region_in_scope, scope_queryset, sees_everything
 
-
-class ScopedCountPaginator(EstimatedCountPaginator):
-    """The estimated count, and 0 for a queryset that cannot match anything
-    (a staff account without a region gets ``qs.none()``, which has no SQL
-    to EXPLAIN on PostgreSQL)."""
-
-    @cached_property
-    def count(self):
-        try:
-            return super().count
-        except EmptyResultSet:
-            return 0
+# Kept as a name for the admin modules; the shared paginator counts 0 for a
+# queryset that cannot match anything (a staff account without a region).
+ScopedCountPaginator = EstimatedCountPaginator
 
 
 class _SafeAutocompleteWidget:
@@ -78,17 +68,18 @@ class SafeAutocompleteMixin:
         return _make_autocomplete_safe(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
-class RegionScopedAdminMixin(SafeAutocompleteMixin):
-    #: lookup path from the model to its Region, e.g. "region" or "station__region".
-    region_field = "region"
+class ObjectScopeAdminMixin(SafeAutocompleteMixin):
+    """Object-level checks shared by the scoped admins: an object for which
+    ``_obj_in_scope`` is false can be neither viewed, changed nor deleted, and
+    opening it is a 404 (as if it did not exist), not Django's redirect."""
 
-    def get_queryset(self, request):
-        return scope_queryset(super().get_queryset(request), request.user, self.region_field)
+    def _obj_in_scope(self, request, obj) -> bool:
+        raise NotImplementedError
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Region and not sees_everything(request.user):
-            kwargs["queryset"] = scope_queryset(Region.objects.all(), request.user, "pk")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_view_permission(self, request, obj=None):
+        if obj is not None and not self._obj_in_scope(request, obj):
+            return False
+        return super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not self._obj_in_scope(request, obj):
@@ -100,10 +91,23 @@ class RegionScopedAdminMixin(SafeAutocompleteMixin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def has_view_permission(self, request, obj=None):
-        if obj is not None and not self._obj_in_scope(request, obj):
-            return False
-        return super().has_view_permission(request, obj)
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the admin index for a missing object; an object
+        # outside the user's subtree is not there for them: an honest 404.
+        raise Http404
+
+
+class RegionScopedAdminMixin(ObjectScopeAdminMixin):
+    #: lookup path from the model to its Region, e.g. "region" or "station__region".
+    region_field = "region"
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user, self.region_field)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Region and not sees_everything(request.user):
+            kwargs["queryset"] = scope_queryset(Region.objects.all(), request.user, "pk")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _obj_in_scope(self, request, obj) -> bool:
         if sees_everything(request.user):
@@ -117,16 +121,9 @@ class RegionScopedAdminMixin(SafeAutocompleteMixin):
             return False
         return region_in_scope(request.user, target)
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        # Django redirects to the admin index for a missing object; an object
-        # outside the user's subtree is not there for them: an honest 404.
-        raise Http404
-
     def save_model(self, request, obj, form, change):
         # A staff user cannot move an object out of (or into) another subtree.
         if not self._obj_in_scope(request, obj):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
