@@ -173,8 +173,7 @@ def test_track_page_result_and_rating_speak_english(en, portal):
     html = response.content.decode()
     for text in ("Progress", "What has been done", "Are you satisfied with the result?", "Basically satisfied", REPLY_TEXT):
         assert text in html
-    # The dates are the one exception, see test_track_dates_follow_the_language.
-    assert interface_chinese(re.sub(r"\d{4}年\d{1,2}月\d{1,2}日", "", html)) == set()
+    assert interface_chinese(html) == set()
     rated = en.post("/track/", {**lookup, "action": "feedback", "rating": Rating.SATISFIED, "comment": "ok"})
     assert rated.status_code == 302
     assert "Thank you for your rating!" in en.get(rated["Location"]).content.decode()
@@ -183,6 +182,20 @@ def test_track_page_result_and_rating_speak_english(en, portal):
 def test_track_dates_follow_the_language(en, portal):
     html = en.post("/track/", {"code": portal.replied.tracking_code, "digits": "5678"}).content.decode()
     assert interface_chinese(html) == set()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason='templates/stations/station_detail.html:19,45 format reception dates with a fixed "Y年n月j日 l"; '
+    'the template owner needs date:"DATE_FORMAT" as /track/ does',
+)
+def test_station_reception_dates_follow_the_language(en, portal):
+    from stations.models import ReceptionRule
+
+    portal.station.reception_rule = ReceptionRule.MONTHLY
+    portal.station.reception_day = 10
+    portal.station.save(update_fields=["reception_rule", "reception_day"])
+    assert_english(en.get(f"/stations/{portal.station.code}/"), "Next reception day")
 
 
 def test_wrong_tracking_code_message_is_english(en, portal):
