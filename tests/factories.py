@@ -48,6 +48,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        # The post-generation hooks only add groups (many-to-many): no second save.
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Faker("name", locale="zh_CN")

@@ -17,3 +17,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise warns once per request when STATIC_ROOT does not exist yet.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
