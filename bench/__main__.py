@@ -100,6 +100,9 @@ def main(argv=None) -> int:
     parser.add_argument("--pages-only", action="store_true", help="measure the pages; keep the kiosk and sweep figures of the last run")
     parser.add_argument("--kiosk-only", action="store_true", help="measure the kiosk load; keep the page and sweep figures of the last run")
     parser.add_argument(
+        "--sweep-only", action="store_true", help="measure the reminder sweep; keep the page and kiosk figures of the last run"
+    )
+    parser.add_argument(
         "--kiosk-client", choices=["auto", "wrk", "python"], default="auto", help="kiosk load generator (auto: wrk if installed)"
     )
     args = parser.parse_args(argv)
@@ -120,6 +123,7 @@ def main(argv=None) -> int:
                     "--kiosk-client", args.kiosk_client,
                     *(["--skip-kiosk", "--skip-sweep"] if args.pages_only else []),
                     *(["--skip-pages", "--skip-sweep"] if args.kiosk_only else []),
+                    *(["--skip-pages", "--skip-kiosk"] if args.sweep_only else []),
                 ],
                 cwd=ROOT,
                 env=_env(db),

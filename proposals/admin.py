@@ -14,11 +14,13 @@
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import Http404, HttpResponseRedirect
@@ -135,6 +137,35 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+logger = logging.getLogger(__name__)
+
+
+# The changelist's filter choices (townships, stations, units of the user's
+# subtree) change rarely: they are cached per subtree for a few minutes, which
+# takes three queries off every page of the triage list. A new station shows
+# up in the filter within FILTER_CHOICES_SECONDS.
+FILTER_CHOICES_SECONDS = 300
+
+
+def _scope_key(user) -> str:
+    return "*" if sees_everything(user) else (user_region_prefix(user) or "-")
+
+
+def cached_filter_choices(key: str, build):
+    cache_key = f"admin-case-filter:{key}"
+    try:
+        choices = cache.get(cache_key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the list down
+        choices = None
+    if choices is None:
+        choices = build()
+        try:
+            cache.set(cache_key, choices, FILTER_CHOICES_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("admin filter choices not cached", exc_info=True)
+    return choices
+
+
 class _ScopedChoiceFilter(admin.SimpleListFilter):
     """A filter whose choices are only the objects in the user's subtree
     (never a DISTINCT over the case table)."""
@@ -145,7 +176,10 @@ class _ScopedChoiceFilter(admin.SimpleListFilter):
         raise NotImplementedError
 
     def lookups(self, request, model_admin):
-        return [(str(obj.pk), str(obj)) for obj in self.choice_queryset(request)[:300]]
+        return cached_filter_choices(
+            f"{self.parameter_name}:{_scope_key(request.user)}",
+            lambda: [(str(obj.pk), str(obj)) for obj in self.choice_queryset(request)[:300]],
+        )
 
     def queryset(self, request, queryset):
         if self.value():
@@ -170,8 +204,12 @@ class RegionFilter(admin.SimpleListFilter):
                 return []
             qs = qs.filter(code__startswith=prefix)
         # Kept for queryset(): the chosen region is one of these, no second look-up.
-        self._offered = {r.code: r for r in qs.order_by("code")[:300]}
-        return [(code, r.name) for code, r in self._offered.items()]
+        offered = cached_filter_choices(
+            f"region:{_scope_key(request.user)}",
+            lambda: [(r.code, r.name, r.level) for r in qs.order_by("code")[:300]],
+        )
+        self._offered = {code: Region(code=code, name=name, level=level) for code, name, level in offered}
+        return [(code, name) for code, name, _level in offered]
 
     def queryset(self, request, queryset):
         value = self.value()
