@@ -184,11 +184,6 @@ def test_track_dates_follow_the_language(en, portal):
     assert interface_chinese(html) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='templates/stations/station_detail.html:19,45 format reception dates with a fixed "Y年n月j日 l"; '
-    'the template owner needs date:"DATE_FORMAT" as /track/ does',
-)
 def test_station_reception_dates_follow_the_language(en, portal):
     from stations.models import ReceptionRule
 

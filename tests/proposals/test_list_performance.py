@@ -5,6 +5,7 @@ PostgreSQL) the indexes the filters rely on."""
 
 import datetime as dt
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -191,6 +192,11 @@ def history(world):
     return world
 
 
+# The case table itself, not proposals_casesigner & co. (a small side table may
+# well be scanned: that is the planner's right choice at test size).
+SEQ_SCAN_ON_CASES = re.compile(r"Seq Scan on proposals_case\b(?!\w)")
+
+
 def test_open_queue_and_overdue_filter_read_only_open_cases(history):
     staff = history.staff
     open_list = access.cases_for_staff(staff).exclude(state__in=FINAL_STATES).order_by("-submitted_at", "-id")[:50]
@@ -199,7 +205,7 @@ def test_open_queue_and_overdue_filter_read_only_open_cases(history):
     overdue = access.cases_for_staff(staff).exclude(state__in=FINAL_STATES).filter(deadline__lt=timezone.localdate())
     plan = _plan(overdue.order_by("-submitted_at", "-id")[:50])
     assert "case_open_region" in plan or "case_open_submitted" in plan or "case_deadline" in plan, plan
-    assert "Seq Scan on proposals_case" not in plan
+    assert not SEQ_SCAN_ON_CASES.search(plan), plan
 
 
 def test_kind_channel_and_follow_up_filters_use_their_indexes(history):
@@ -231,7 +237,7 @@ def test_deputy_cases_are_found_by_index_not_by_reading_the_table(history):
     deputy = history.deputy
     Case.objects.filter(pk__in=Case.objects.order_by("pk").values("pk")[:5]).update(responsible_deputy=deputy)
     plan = _plan(access.cases_for_deputy(history.deputy_user).order_by("-submitted_at", "-id")[:20])
-    assert "Seq Scan on proposals_case" not in plan, plan
+    assert not SEQ_SCAN_ON_CASES.search(plan), plan
     assert "case_responsible_deputy" in plan or "proposals_case_responsible_deputy_id" in plan, plan
 
 
