@@ -853,8 +853,21 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 # --- read-only audit rows and configuration ------------------------------------------------------
 
 
+class ReadOnlyAdminMixin:
+    """Audit records: listed and read in admin, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CaseEvent)
-class CaseEventAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     """The audit trail, read-only."""
 
     region_field = "case__region"
@@ -866,18 +879,9 @@ class CaseEventAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PhoneRevealLog)
-class PhoneRevealLogAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class PhoneRevealLogAdmin(ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "case__region"
     list_display = ("created_at", "case", "user", "reason")
     list_select_related = ("case", "user")
@@ -885,15 +889,6 @@ class PhoneRevealLogAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)

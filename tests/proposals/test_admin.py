@@ -348,3 +348,21 @@ def test_changelist_has_few_columns_and_keeps_the_title_wide(staff_client, world
     assert "td.field-title { min-width:13em; }" in page
     # The status column still names the kind and the supervision.
     assert '已交办<br><span class="case-kind">群众意见</span><br><span class="case-supervised">一般督办</span>' in page
+
+
+def test_audit_records_cannot_be_added_changed_or_deleted_in_admin(client, world):
+    from accounts.models import User
+    from proposals.models import CaseEvent, PhoneRevealLog
+
+    root = User.objects.create_superuser("root-audit", password="pw-root-1")
+    client.force_login(root)
+    case = case_in_state(world, CaseState.ACCEPTED)
+    event = CaseEvent.objects.filter(case=case).first()
+    for model in (CaseEvent, PhoneRevealLog):
+        opts = model._meta
+        assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
+    change = reverse("admin:proposals_caseevent_change", args=[event.pk])
+    assert client.post(change, {"reason": "改写历史"}).status_code == 403
+    assert client.post(reverse("admin:proposals_caseevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    event.refresh_from_db()
+    assert event.reason != "改写历史"
