@@ -33,5 +33,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/", include(v1)),
-    re_path(r"^.*$", not_found_view, name="not_found"),
+    # [\s\S], not ".": a path with an encoded newline (%0A) must land here too, not on the HTML 404.
+    re_path(r"^[\s\S]*$", not_found_view, name="not_found"),
 ]

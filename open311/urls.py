@@ -17,6 +17,6 @@ urlpatterns = [
     re_path(rf"^v2/requests/(?P<service_request_id>[^/]+?){FMT}$", views.request_detail, name="request_detail"),
     # Anything else under /open311/ answers in the error format, in XML when
     # the path asks for it, never with an HTML page.
-    re_path(r"^(?P<path>.*)\.xml$", views.not_found, {"fmt": "xml"}, name="not_found_xml"),
-    re_path(r"^(?P<path>.*)$", views.not_found, name="not_found"),
+    re_path(r"^(?P<path>[\s\S]*)\.xml$", views.not_found, {"fmt": "xml"}, name="not_found_xml"),
+    re_path(r"^(?P<path>[\s\S]*)$", views.not_found, name="not_found"),
 ]

@@ -135,3 +135,11 @@ def test_swagger_ui_and_redoc_are_served_without_a_cdn(anon):
             assert cdn not in html, (url, cdn)
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_with_a_newline_is_a_json_404(client):
+    response = client.post("/api/v1/cases/E%0Ax/assign/", data="{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"

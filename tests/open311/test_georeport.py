@@ -350,3 +350,11 @@ def test_api_key_is_stored_hashed(world, station_key):
     stored = ApiKey.objects.get(pk=api_key.pk)
     assert raw not in (stored.key_hash, stored.prefix) and len(stored.key_hash) == 64
     assert raw.startswith(stored.prefix)
+
+
+@pytest.mark.django_db
+def test_unknown_open311_path_with_a_newline_gets_the_spec_error_format(client):
+    response = client.get("/open311/v2/nothing%0Ahere.json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()[0]["code"] == 404
