@@ -32,19 +32,6 @@ EMAIL_INAPP = frozenset({Channel.INAPP, Channel.EMAIL})
 DEADLINE_ACTIONS = frozenset({"accept", "assign", "reassign", "dispute", "start_handling", "feedback_unsatisfied", "extend"})
 
 
-def _on_submit(event, case, now):
-    return outbox_add(
-        kind="case_submitted",
-        recipients=recipients.users(recipients.case_staff(case)),
-        channels_={Channel.INAPP},
-        case=case,
-        context={"event": event},
-        dedup=f"ev:{event.pk}",
-        url=case_url(case, "staff"),
-        now=now,
-    )
-
-
 def _on_assign(event, case, now):
     dedup = f"ev:{event.pk}"
     keys = []
@@ -82,19 +69,6 @@ def _on_assign(event, case, now):
     return keys
 
 
-def _on_dispute(event, case, now):
-    return outbox_add(
-        kind="case_disputed",
-        recipients=recipients.users(recipients.case_staff(case)),
-        channels_=EMAIL_INAPP,
-        case=case,
-        context={"event": event},
-        dedup=f"ev:{event.pk}",
-        url=case_url(case, "staff"),
-        now=now,
-    )
-
-
 def _on_reply(event, case, now):
     dedup = f"ev:{event.pk}"
     keys = []
@@ -127,6 +101,24 @@ def _on_reply(event, case, now):
     return keys
 
 
+def _to_case_staff(kind, channels_):
+    """The staff of the case's region (new case to review, dispute, deputy's request)."""
+
+    def handler(event, case, now):
+        return outbox_add(
+            kind=kind,
+            recipients=recipients.users(recipients.case_staff(case)),
+            channels_=channels_,
+            case=case,
+            context={"event": event},
+            dedup=f"ev:{event.pk}",
+            url=case_url(case, "staff"),
+            now=now,
+        )
+
+    return handler
+
+
 def _to_lead_unit(kind):
     def handler(event, case, now):
         return outbox_add(
@@ -141,19 +133,6 @@ def _to_lead_unit(kind):
         )
 
     return handler
-
-
-def _on_request_supervision(event, case, now):
-    return outbox_add(
-        kind="supervision_requested",
-        recipients=recipients.users(recipients.case_staff(case)),
-        channels_=EMAIL_INAPP,
-        case=case,
-        context={"event": event},
-        dedup=f"ev:{event.pk}",
-        url=case_url(case, "staff"),
-        now=now,
-    )
 
 
 def _on_cosigners_invited(event, case, now):
@@ -217,15 +196,15 @@ def _on_taken_into_suggestion(event, case, now):
 
 
 HANDLERS = {
-    "submit": _on_submit,
+    "submit": _to_case_staff("case_submitted", {Channel.INAPP}),
     "assign": _on_assign,
     "reassign": _on_assign,
-    "dispute": _on_dispute,
+    "dispute": _to_case_staff("case_disputed", EMAIL_INAPP),
     "reply": _on_reply,
     "feedback_unsatisfied": _to_lead_unit("case_rehandle"),
     "supervise": _to_lead_unit("case_supervised"),
     "extend": _to_lead_unit("case_extended"),
-    "request_supervision": _on_request_supervision,
+    "request_supervision": _to_case_staff("supervision_requested", EMAIL_INAPP),
     "cosigners_invited": _on_cosigners_invited,
     "cosign_accepted": _to_lead_deputy("cosign_accepted"),
     "cosign_declined": _to_lead_deputy("cosign_declined"),
