@@ -3,13 +3,13 @@ forms, the case behind a tracking code, and the resident's view of it."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
-from proposals.models import Case, CaseState, Category, Reply
+from proposals.models import Case, CaseState, Category, Reply, ReplyClass
 from proposals.selectors import case_timeline
 from proposals.tracking import LENGTH, normalize_tracking_code
 from stations.models import Station
@@ -81,8 +81,21 @@ def case_for_tracking(code: str, digits: str) -> Case | None:
     code = normalize_tracking_code(code)
     if len(code) != LENGTH:
         return None
+    latest = Reply.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
     case = (
-        Case.objects.select_related("suggestion", "merged_into", "category", "lead_unit", "reply_class").filter(tracking_code=code).first()
+        Case.objects.select_related("suggestion", "merged_into", "category", "lead_unit", "reply_class")
+        # The latest reply rides along (index reply case_id), so the page
+        # costs the same queries before and after the case is answered.
+        .annotate(
+            latest_reply_id=Subquery(latest.values("pk")[:1]),
+            latest_reply_text=Subquery(latest.values("text")[:1]),
+            latest_reply_at=Subquery(latest.values("created_at")[:1]),
+            latest_reply_on_spot=Subquery(latest.values("on_the_spot")[:1]),
+            latest_reply_class_id=Subquery(latest.values("reply_class_id")[:1]),
+            latest_reply_class_name=Subquery(latest.values("reply_class__name")[:1]),
+        )
+        .filter(tracking_code=code)
+        .first()
     )
     if case is None:
         return None
@@ -121,10 +134,30 @@ class TrackView:
         return str(RESIDENT_STATE.get(self.case.state, self.case.get_state_display()))
 
 
+def _latest_reply(case: Case) -> Reply | None:
+    """The case's latest reply: from the annotations of ``case_for_tracking``
+    when the case came from there, else one query."""
+    if not hasattr(case, "latest_reply_id"):
+        return case.replies.select_related("reply_class").order_by("-created_at", "-id").first()
+    if case.latest_reply_id is None:
+        return None
+    reply_class = None
+    if case.latest_reply_class_id is not None:
+        reply_class = ReplyClass(id=case.latest_reply_class_id, name=case.latest_reply_class_name or "")
+    return Reply(
+        id=case.latest_reply_id,
+        case=case,
+        text=case.latest_reply_text,
+        created_at=case.latest_reply_at,
+        on_the_spot=bool(case.latest_reply_on_spot),
+        reply_class=reply_class,
+    )
+
+
 def track_view(case: Case) -> TrackView:
     view = TrackView(case=case, steps=case_timeline(case, audience="public"))
     if case.state not in (CaseState.SUBMITTED, CaseState.ACCEPTED):
-        view.reply = case.replies.select_related("reply_class").order_by("-created_at", "-id").first()
+        view.reply = _latest_reply(case)
     view.can_rate = case.state == CaseState.REPLIED and view.reply is not None and not view.reply.on_the_spot
     return view
 

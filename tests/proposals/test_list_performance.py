@@ -143,15 +143,34 @@ def test_estimate_is_shown_instead_of_an_expensive_exact_count(world, monkeypatc
     _pg()
     for _ in range(3):
         world.opinion()
-    qs = Case.objects.all()
+    qs = Case.objects.filter(state=CaseState.SUBMITTED)
     with CaptureQueriesContext(connection) as ctx:
-        assert pagination.estimated_count(qs) == 3  # small and cheap: counted exactly
-    assert len(ctx.captured_queries) == 2
+        counted = pagination.count_rows(qs)
+    assert counted == pagination.Count(3, True)  # small and cheap: counted exactly
+    assert len(ctx.captured_queries) == 1
+    # Too expensive by the planner's cost: the estimate, still in one query.
     monkeypatch.setattr(pagination, "EXACT_COUNT_MAX_COST", 0)
     with CaptureQueriesContext(connection) as ctx:
-        estimate = pagination.estimated_count(qs)
-    assert len(ctx.captured_queries) == 1 and ctx.captured_queries[0]["sql"].startswith("EXPLAIN")
-    assert estimate >= 0
+        counted = pagination.count_rows(qs)
+    assert len(ctx.captured_queries) == 1 and "portal_count" in ctx.captured_queries[0]["sql"]
+    assert counted.exact is False and counted.n >= 0
+    # Too many rows by the estimate: the estimate too.
+    monkeypatch.setattr(pagination, "EXACT_COUNT_MAX_COST", 10**9)
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 0)
+    assert pagination.count_rows(qs).exact is False
+
+
+def test_count_parameters_are_bound_safely(world):
+    """The statement handed to portal_count carries user input (a search
+    term) as quoted literals: quotes and backslashes count, they do not break out."""
+    _pg()
+    world.opinion(title="路灯坏了 ' ; DROP TABLE proposals_case; --")
+    world.opinion(title="别的事")
+    hostile = "' ; DROP TABLE proposals_case; --"
+    assert pagination.count_rows(Case.objects.filter(title__contains=hostile)) == pagination.Count(1, True)
+    assert pagination.count_rows(Case.objects.filter(title__contains="\\'")) == pagination.Count(0, True)
+    assert pagination.count_rows(Case.objects.none()) == pagination.Count(0, True)
+    assert Case.objects.count() == 2
 
 
 def _bulk_cases(world, n, **fields):
