@@ -11,7 +11,8 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 
-from .services.events import event_dispatch
+from . import hooks
+from .services.events import event_dispatch, events_dispatch_batch
 from .services.outbox import outbox_deliver
 from .services.periodic import deputy_digests_send, reception_announcements_send
 from .services.sweep import Budgets, sweep_run
@@ -39,8 +40,28 @@ def sweep(self):
 
 
 @shared_task(bind=True, max_retries=3, soft_time_limit=60, time_limit=90, acks_late=True)
+def dispatch_pending(self):
+    """Rung after commits (``hooks.ring_doorbell``): every event not yet
+    dispatched becomes its messages, delivered at once. The bell is silenced
+    first, so an event committed from now on publishes the next run."""
+    hooks.silence_doorbell()
+    try:
+        batch = events_dispatch_batch(limit=1000, time_budget=30)
+        if batch.keys:
+            outbox_deliver(dedup_keys=batch.keys, time_budget=20)
+    except SoftTimeLimitExceeded:
+        return None
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    if batch.more:
+        hooks.ring_doorbell()  # a backlog: another run (maybe on another worker) continues
+    return batch.events
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=60, time_limit=90, acks_late=True)
 def dispatch_event(self, event_id: int):
-    """Right after a commit: the event's messages, delivered at once."""
+    """One event's messages, delivered at once (the per-event task of earlier
+    releases: kept so that messages queued before an upgrade still run)."""
     try:
         keys = event_dispatch(event_id=event_id)
         if keys:

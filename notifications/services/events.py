@@ -1,14 +1,15 @@
 """Case events → messages, once per event.
 
 Every ``proposals.CaseEvent`` gets an ``EventDispatch`` row in its own
-transaction (``notifications.signals``). After commit the hook enqueues
-``tasks.dispatch_event``; if Redis or the worker is down, the sweep finds the
-row still undispatched. Either way the row is claimed with SKIP LOCKED and
+transaction (``notifications.signals``). After commit the hook rings the
+doorbell (``hooks.ring_doorbell`` → ``tasks.dispatch_pending``); if Redis or
+the worker is down, the sweep finds the row still undispatched. Either way the row is claimed with SKIP LOCKED and
 marked dispatched in the transaction that writes the messages.
 """
 
 import logging
 import time
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -267,13 +268,24 @@ def events_record_system(*, events: list[CaseEvent], now) -> list[CaseEvent]:
     return created
 
 
-def events_dispatch_pending(*, now=None, limit: int = 500, time_budget: float | None = None) -> list[str]:
-    """The sweep's catch-up: events whose task never ran (broker down, worker killed)."""
-    keys: list[str] = []
+@dataclass
+class DispatchBatch:
+    keys: list[str] = field(default_factory=list)  # dedup keys of the new messages
+    events: int = 0  # events dispatched
+    more: bool = False  # stopped by the limit or the time budget: pending rows may remain
+
+
+def events_dispatch_batch(*, now=None, limit: int = 500, time_budget: float | None = None) -> DispatchBatch:
+    """Dispatch pending events, oldest first, each claimed with SKIP LOCKED in
+    its own transaction (so workers running this at once share the rows).
+    Used by ``tasks.dispatch_pending`` (after commits) and by the sweep (the
+    catch-up for events whose task never ran: broker down, worker killed)."""
+    batch = DispatchBatch()
     started = time.monotonic()
     failed: list[int] = []
     for _ in range(limit):
         if time_budget is not None and time.monotonic() - started >= time_budget:
+            batch.more = True
             break
         moment = now or timezone.now()
         event_id = None
@@ -290,9 +302,10 @@ def events_dispatch_pending(*, now=None, limit: int = 500, time_budget: float | 
                     break
                 event_id = dispatch.event_id
                 event = CaseEvent.objects.select_related("case").get(pk=event_id)
-                keys += _dispatch(dispatch, event, moment)
+                batch.keys += _dispatch(dispatch, event, moment)
+                batch.events += 1
         except DatabaseError:
-            raise  # the database is in trouble: the task retries the whole sweep
+            raise  # the database is in trouble: the task retries
         except Exception:
             if event_id is None:
                 raise
@@ -301,4 +314,11 @@ def events_dispatch_pending(*, now=None, limit: int = 500, time_budget: float | 
             # logged, and is tried again by the next sweep.
             logger.exception("event %s could not be dispatched; left pending", event_id)
             failed.append(event_id)
-    return keys
+    else:
+        batch.more = True
+    return batch
+
+
+def events_dispatch_pending(*, now=None, limit: int = 500, time_budget: float | None = None) -> list[str]:
+    """The sweep's catch-up: the new messages' dedup keys (``events_dispatch_batch``)."""
+    return events_dispatch_batch(now=now, limit=limit, time_budget=time_budget).keys

@@ -91,7 +91,7 @@ def test_procfile_runs_the_same_worker_and_beat():
 def test_tasks_have_bounded_retries_and_time_limits():
     import notifications.tasks as tasks
 
-    for name in ("sweep", "dispatch_event", "deliver_outbox", "send_deputy_digests", "send_reception_announcements"):
+    for name in ("sweep", "dispatch_pending", "dispatch_event", "deliver_outbox", "send_deputy_digests", "send_reception_announcements"):
         task = getattr(tasks, name)
         assert task.max_retries is not None and task.max_retries <= 5, name
         assert task.soft_time_limit and task.time_limit and task.soft_time_limit < task.time_limit, name

@@ -6,12 +6,8 @@ in CI (CI=true) a missing service is a failure (tests.conftest.require).
 
 import datetime as dt
 import email
-import os
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -28,7 +24,7 @@ from notifications.services.sweep import sweep_run
 from proposals.models import Case, CaseEvent
 from tests.conftest import require
 
-from .conftest import at, set_deadline
+from .conftest import _reset_pools, _wait_for, at, set_deadline
 
 ROOT = Path(__file__).resolve().parents[2]
 DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -89,15 +85,6 @@ def broker_down(settings):
     _reset_pools()
 
 
-def _reset_pools():
-    """Drop cached broker connections so the next publish uses the new broker_url."""
-    from kombu import pools
-
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    pools.reset()
-
-
 @DB
 def test_submission_with_redis_unreachable_succeeds_and_is_notified_after_recovery(world, broker_down):
     from tests.factories import make_case
@@ -117,79 +104,6 @@ def test_submission_with_redis_unreachable_succeeds_and_is_notified_after_recove
     assert EventDispatch.objects.get(pk=event.pk).dispatched_at is not None
     sweep_run()
     assert Notification.objects.filter(user=world.staff, title__contains="井盖缺失").count() == 1
-
-
-def _worker_env(tmp_path) -> dict:
-    url = os.environ["DATABASE_URL"]
-    test_db = connection.settings_dict["NAME"]
-    base, _sep, _name = url.rpartition("/")
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="congress_portal.settings.local",
-        DATABASE_URL=f"{base}/{test_db}",
-        PORTAL_VAR_DIR=str(tmp_path / "var"),
-        DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        DJANGO_EMAIL_FILE_PATH=str(tmp_path / "mail"),
-        NOTIFICATIONS_SEND_AFTER="00:00",
-        PORTAL_FIELD_ENCRYPTION_KEY=django_settings.PORTAL_FIELD_ENCRYPTION_KEY,
-        DJANGO_SECRET_KEY=django_settings.SECRET_KEY,
-    )
-    return env
-
-
-@pytest.fixture
-def celery_worker(tmp_path):
-    require(bool(os.environ.get("REDIS_URL")), "needs Redis (REDIS_URL) for the real worker")
-    require(bool(os.environ.get("DATABASE_URL")) and connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL)")
-    queue = f"notifications-test-{uuid.uuid4().hex[:8]}"
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "congress_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=_worker_env(tmp_path),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
-    celery_app.conf.broker_url = os.environ["REDIS_URL"]
-    celery_app.conf.task_always_eager = False
-    _reset_pools()
-    try:
-        yield queue, tmp_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
-        celery_app.conf.update(saved)
-        _reset_pools()
-
-
-def _wait_for(predicate, timeout=60.0, log_path=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError("timed out; worker log:\n" + (log_path.read_text()[-3000:] if log_path else ""))
 
 
 @DB
