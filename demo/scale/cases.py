@@ -222,6 +222,7 @@ class CaseGenerator:
                     "disputed_at",
                     "dispute_reason",
                     "is_active",
+                    "case_open",
                 ],
                 big,
                 s,
@@ -295,6 +296,9 @@ class CaseGenerator:
         ids = w.ids
         cid = ids["cases"]
         ids["cases"] += 1
+        # This case's assignment rows start here (the writers flush between
+        # cases only): their case_open is set once the final state is known.
+        first_assignment = len(w.assignments.rows)
         members = org.station_members.get(sid) or []
         county_id = self.county_region_of_station[sid]
         staff = org.staff_of_county.get(county_id)
@@ -418,7 +422,7 @@ class CaseGenerator:
                 w.assignments.add(
                     (
                         ids["assignments"], cid, unit, role, self.ts(t), staff,
-                        self.workdays_after(assign_day, self.policy.dispute_workdays), None, "", True,
+                        self.workdays_after(assign_day, self.policy.dispute_workdays), None, "", True, True,
                     )
                 )  # fmt: skip
                 ids["assignments"] += 1
@@ -441,14 +445,14 @@ class CaseGenerator:
                 # The disputed assignment stays active until staff reassign.
                 rows = w.assignments.rows
                 first = len(rows) - 1 - len(co)
-                rows[first] = rows[first][:7] + (self.ts(t), reason, True)
+                rows[first] = rows[first][:7] + (self.ts(t), reason) + rows[first][9:]
                 if rng.random() < 0.15:
                     break  # waiting for staff
                 t += self.delay(0.3, 4)
                 if t > now:
                     break
                 for k in range(first, first + 1 + len(co)):
-                    rows[k] = rows[k][:9] + (False,)
+                    rows[k] = rows[k][:9] + (False,) + rows[k][10:]
                 new_lead = township_unit if lead != township_unit and township_unit else rng.choice(list(dept_map.values()) or [lead])
                 lead = new_lead
                 assign_t = t
@@ -456,7 +460,7 @@ class CaseGenerator:
                 w.assignments.add(
                     (
                         ids["assignments"], cid, lead, "lead", self.ts(t), staff,
-                        self.workdays_after(assign_day, self.policy.dispute_workdays), None, "", True,
+                        self.workdays_after(assign_day, self.policy.dispute_workdays), None, "", True, True,
                     )
                 )  # fmt: skip
                 ids["assignments"] += 1
@@ -587,6 +591,9 @@ class CaseGenerator:
         if c["state"] in ("returned", "redirected", "merged", "rejected", "closed"):
             c["deadline"] = None
             c["deadline_kind"] = ""
+            rows = w.assignments.rows
+            for k in range(first_assignment, len(rows)):
+                rows[k] = rows[k][:10] + (False,)
         ids["events"] = eid
         if w.reminders is not None and c["reply_deadline"]:
             self._reminders(w, cid, c)

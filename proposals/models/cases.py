@@ -236,6 +236,12 @@ class Case(models.Model):
             models.Index(fields=["lead_unit", "state"], name="case_lead_unit"),
             models.Index(fields=["responsible_deputy", "state"], name="case_responsible_deputy"),
             models.Index(fields=["addressed_deputy", "state"], name="case_addressed_deputy"),
+            # A deputy's cases newest first (/deputy/): each branch of the union
+            # is read in order and stops after a page (deputies.selectors.DeputyCaseList),
+            # and its count is an index-only scan. The (deputy, state) indexes
+            # above serve the open-case counters.
+            models.Index(fields=["responsible_deputy", "-submitted_at", "-id"], name="case_responsible_deputy_recent"),
+            models.Index(fields=["addressed_deputy", "-submitted_at", "-id"], name="case_addressed_deputy_recent"),
             models.Index(fields=["category", "-submitted_at"], name="case_category"),
             # Reminder sweep and overdue board: open cases by deadline.
             models.Index(fields=["deadline", "state"], name="case_deadline"),

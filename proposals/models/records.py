@@ -49,12 +49,21 @@ class CaseAssignment(models.Model):
     disputed_at = models.DateTimeField(_("提出异议时间"), null=True, blank=True)
     dispute_reason = models.TextField(_("异议理由"), blank=True)
     is_active = models.BooleanField(_("有效"), default=True, help_text=_("重新分办后原交办失效"))
+    # Denormalised from the case's state (not in FINAL_STATES) so that a
+    # unit's workspace reads its open cases without touching the closed
+    # history: assignments stay active after the case closes. Kept right by
+    # ``proposals.services.workflow.apply_transition``, the one place states change.
+    case_open = models.BooleanField(_("案件在办"), default=True, editable=False, help_text=_("随案件状态自动更新"))
 
     class Meta:
         verbose_name = _("交办")
         verbose_name_plural = _("交办")
         ordering = ["-assigned_at"]
-        indexes = [models.Index(fields=["unit", "is_active"], name="assignment_unit_active")]
+        indexes = [
+            models.Index(fields=["unit", "is_active"], name="assignment_unit_active"),
+            # The unit workspace (在办, the default) and its counters.
+            models.Index(fields=["unit", "case"], name="assignment_unit_open", condition=models.Q(is_active=True, case_open=True)),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=models.Q(is_active=True, role="lead"), name="assignment_one_active_lead")
         ]

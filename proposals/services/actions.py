@@ -209,9 +209,10 @@ def _create_assignments(case: Case, user, lead_unit_id, co_unit_ids: Iterable, n
             assigned_at=now,
             assigned_by=user,
             dispute_until=deadlines.dispute_deadline(now),
+            case_open=True,  # assign and reassign lead to ASSIGNED, an open state
         )
     ]
-    rows += [CaseAssignment(case=case, unit=u, role=UnitRole.CO, assigned_at=now, assigned_by=user) for u in co_units]
+    rows += [CaseAssignment(case=case, unit=u, role=UnitRole.CO, assigned_at=now, assigned_by=user, case_open=True) for u in co_units]
     CaseAssignment.objects.bulk_create(rows)
     case.lead_unit = lead
     case.assigned_at = now

@@ -3,7 +3,8 @@
 Every action service (``proposals.services.actions``) locks the row, checks
 the transition table and the actor, applies its own rule (assignment rows,
 reply rows…), then calls ``apply_transition`` in the same transaction, which
-writes the new state and the history row. Nothing else writes ``state``.
+writes the new state (and the assignments' copy of it, ``case_open``) and the
+history row. Nothing else writes ``state``.
 """
 
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Case, CaseEvent
+from ..models import Case, CaseAssignment, CaseEvent
+from ..models.cases import FINAL_STATES
 from ..workflow import (
     EVENTS,
     MSG_NO_PERMISSION,
@@ -86,6 +88,10 @@ def apply_transition(
     case.state_changed_at = now
     fields = ["state", "state_changed_at", "updated_at", *(extra_update_fields or [])]
     case.save(update_fields=list(dict.fromkeys(fields)))
+    if (from_state in FINAL_STATES) != (t.target in FINAL_STATES):
+        # Closed, returned, merged… or taken up again (resubmit): the
+        # assignments' copy of "open" follows (unit workspace, 在办).
+        CaseAssignment.objects.filter(case=case).update(case_open=t.target not in FINAL_STATES)
     event = CaseEvent.objects.create(
         case=case,
         action=action,
