@@ -21,11 +21,17 @@ def cases_for_staff(user, qs: QuerySet | None = None) -> QuerySet:
     return scope_queryset(qs, user, "region")
 
 
-def unit_case_ids(user) -> QuerySet:
+def unit_case_ids(user, *, case_open: bool | None = None) -> QuerySet:
     """Ids of the cases on which one of the user's units has an active
     assignment: the user's units (members table), then their active
-    assignments (index ``assignment_unit_active``)."""
-    return CaseAssignment.objects.filter(unit__members=user, is_active=True).values("case_id")
+    assignments (index ``assignment_unit_active``). ``case_open=True``: only
+    open cases, read from the partial index ``assignment_unit_open`` without
+    touching the closed history (assignments stay active after the case
+    closes); ``False``: only cases in a final state."""
+    qs = CaseAssignment.objects.filter(unit__members=user, is_active=True)
+    if case_open is not None:
+        qs = qs.filter(case_open=case_open)
+    return qs.values("case_id")
 
 
 def cases_for_unit(user, qs: QuerySet | None = None) -> QuerySet:

@@ -378,12 +378,16 @@ def staff_case_list(user, *, state: str | None = None, overdue: bool | None = No
     return _filter(qs, state=state, overdue=overdue)
 
 
-def unit_case_list(user, *, state: str | None = None, overdue: bool | None = None, unit=None) -> QuerySet:
-    """Cases on which one of the user's units has an active assignment."""
-    qs = access.cases_for_unit(user)
+def unit_case_list(user, *, scope: str = "open", state: str | None = None, overdue: bool | None = None, unit=None) -> QuerySet:
+    """Cases on which one of the user's units has an active assignment,
+    earliest deadline first. ``scope``: "open" (在办, the default: what the
+    unit works on, read without its closed history), "closed" (已办结) or
+    "all" (全部)."""
+    case_open = {"open": True, "closed": False, "all": None}.get(scope, True)
+    ids = access.unit_case_ids(user, case_open=case_open)
     if unit is not None:
-        qs = qs.filter(assignments__unit=unit, assignments__is_active=True)
-    qs = qs.select_related(*LIST_RELATED).order_by("deadline", "-submitted_at", "-id")
+        ids = ids.filter(unit=unit)
+    qs = Case.objects.filter(pk__in=ids).select_related(*LIST_RELATED).order_by("deadline", "-submitted_at", "-id")
     return _filter(qs, state=state, overdue=overdue)
 
 
@@ -401,19 +405,14 @@ def _filter(qs: QuerySet, *, state=None, overdue=None) -> QuerySet:
 def unit_action_counts(user) -> dict[str, int]:
     """What needs the unit's action: to sign for, to reply, to re-reply, overdue. One query."""
     today = timezone.localdate()
-    # Every counter is about open cases: the unit's closed history (its
-    # assignments stay active after the case closes) is left out of the
-    # aggregate, which then reads only the open rows.
-    return (
-        access.cases_for_unit(user)
-        .exclude(state__in=FINAL_STATES)
-        .aggregate(
-            to_sign=Count("pk", filter=Q(state=CaseState.ASSIGNED)),
-            in_handling=Count("pk", filter=Q(state=CaseState.IN_HANDLING)),
-            rehandling=Count("pk", filter=Q(state=CaseState.REHANDLING)),
-            overdue=Count("pk", filter=Q(deadline__lt=today)),
-            replied=Count("pk", filter=Q(state__in=[CaseState.REPLIED, CaseState.EVALUATED])),
-        )
+    # Every counter is about open cases: read through the open assignments
+    # (``assignment_unit_open``), never the unit's closed history.
+    return Case.objects.filter(pk__in=access.unit_case_ids(user, case_open=True)).aggregate(
+        to_sign=Count("pk", filter=Q(state=CaseState.ASSIGNED)),
+        in_handling=Count("pk", filter=Q(state=CaseState.IN_HANDLING)),
+        rehandling=Count("pk", filter=Q(state=CaseState.REHANDLING)),
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        replied=Count("pk", filter=Q(state__in=[CaseState.REPLIED, CaseState.EVALUATED])),
     )
 
 
