@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,72 +65,131 @@ def _to_rate_q(deputy: Deputy) -> Q:
     return Q(responsible_deputy=deputy, state=CaseState.REPLIED)
 
 
+def _signed_q(deputy: Deputy, **signer) -> Q:
+    """Cases the deputy signed (not declined), narrowed by ``signer`` fields."""
+    signed = CaseSigner.objects.filter(deputy=deputy, **signer).exclude(status=SignerStatus.DECLINED).values("case_id")
+    return Q(pk__in=signed)
+
+
 def _invited_q(deputy: Deputy) -> Q:
-    invited = CaseSigner.objects.filter(deputy=deputy, role=SignerRole.COSIGNER, status=SignerStatus.INVITED).values("case_id")
-    return Q(pk__in=invited) & ~Q(state__in=FINAL_STATES)
+    return _signed_q(deputy, role=SignerRole.COSIGNER, status=SignerStatus.INVITED) & ~Q(state__in=FINAL_STATES)
 
 
 def _new_opinion_q(deputy: Deputy) -> Q:
     return Q(addressed_deputy=deputy, kind=CaseKind.OPINION, state=CaseState.SUBMITTED, suggestion__isnull=True)
 
 
-def _needs_action_q(deputy: Deputy) -> Q:
-    """Cases waiting for this deputy: a reply to rate, a co-sign invitation,
-    a new opinion addressed to them that nobody has reviewed yet."""
-    return _to_rate_q(deputy) | _invited_q(deputy) | _new_opinion_q(deputy)
+def _branches(deputy: Deputy, role: str) -> list[Q]:
+    """The deputy's cases for ``role`` as branches of a union, each served by
+    one index: responsible (``case_responsible_deputy_recent``), addressed
+    (``case_addressed_deputy_recent``), signed (``signer_deputy_status``, then the
+    case's primary key). Written as one ``OR`` PostgreSQL can use none of
+    them and reads the whole case table. Every branch is a subset of the
+    deputy's cases (``proposals.access.deputy_case_ids``), so a role narrows
+    the list and never widens it."""
+    responsible, addressed, signed = Q(responsible_deputy=deputy), Q(addressed_deputy=deputy), _signed_q(deputy)
+    return {
+        "responsible": [responsible & Q(kind=CaseKind.OPINION)],
+        "lead": [_signed_q(deputy, role=SignerRole.LEAD) & Q(kind=CaseKind.SUGGESTION)],
+        "cosigned": [_signed_q(deputy, role=SignerRole.COSIGNER)],
+        "addressed": [addressed],
+        "to_rate": [_to_rate_q(deputy)],
+        "invited": [_invited_q(deputy)],
+        "new": [_new_opinion_q(deputy)],
+        # Cases waiting for this deputy: a reply to rate, a co-sign
+        # invitation, a new opinion addressed to them nobody has reviewed yet.
+        "action": [_to_rate_q(deputy), _invited_q(deputy), _new_opinion_q(deputy)],
+    }.get(role, [responsible, addressed, signed])
 
 
-def my_cases(user, *, q: str = "", state: str = "", station_id: int | None = None, overdue: bool = False, role: str = "") -> QuerySet:
-    """The cases of the user's deputy, newest first, filtered. Rows carry
-    ``my_signer_role`` / ``my_signer_status`` for the role labels. ``q`` is a
-    tracking code (as residents read it out: upper or lower case, with or without the
-    dash) or words of the title."""
+LIST_ORDER = ("-submitted_at", "-id")
+
+
+class DeputyCaseList:
+    """The deputy's cases, newest first, for ``Paginator``: ``count()`` and
+    slicing, each one query whose cost follows the page, not the deputy's
+    whole history.
+
+    - ``count()`` counts the union of the branches' ids (index-only scans
+      when no filter needs the case row);
+    - ``list[a:b]`` takes the newest ``b`` ids of each branch (an ordered
+      index scan that stops after ``b`` rows), then the page among those: the
+      newest ``b`` cases of the union are among the newest ``b`` of their
+      own branch. SQLite cannot order and limit inside a UNION: there the
+      page is taken from the whole union (the test databases are small).
+    """
+
+    ordered = True  # for Paginator's "unordered object_list" check
+
+    def __init__(self, deputy: Deputy, branches: list[Q], where: Q):
+        self.deputy = deputy
+        self.branches = [b & where for b in branches]
+
+    def count(self) -> int:
+        if len(self.branches) == 1:
+            return Case.objects.filter(self.branches[0]).count()
+        first, *rest = [Case.objects.filter(b).order_by().values("pk") for b in self.branches]
+        return first.union(*rest).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def page_queryset(self, start: int, stop: int) -> QuerySet:
+        if len(self.branches) == 1:
+            qs = Case.objects.filter(self.branches[0])
+        else:
+            features = connections[Case.objects.db].features
+            if features.supports_slicing_ordering_in_compound:
+                parts = [Case.objects.filter(b).order_by(*LIST_ORDER).values("pk")[:stop] for b in self.branches]
+            else:
+                parts = [Case.objects.filter(b).order_by().values("pk") for b in self.branches]
+            first, *rest = parts
+            qs = Case.objects.filter(pk__in=first.union(*rest, all=True))
+        mine = CaseSigner.objects.filter(case=OuterRef("pk"), deputy=self.deputy)
+        return (
+            qs.select_related("station", "category", "lead_unit", "responsible_deputy")
+            .annotate(
+                my_signer_role=Subquery(mine.values("role")[:1]),
+                my_signer_status=Subquery(mine.values("status")[:1]),
+            )
+            .order_by(*LIST_ORDER)[start:stop]
+        )
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            if key.step is not None or (key.start or 0) < 0 or key.stop is None or key.stop < 0:
+                raise ValueError("DeputyCaseList takes plain [start:stop] slices")
+            return list(self.page_queryset(key.start or 0, key.stop))
+        return self[key : key + 1][0]
+
+    def __iter__(self):
+        # Whole-list iteration is for small lists (tests); pages slice.
+        return iter(self[0 : self.count()])
+
+
+def my_cases(user, *, q: str = "", state: str = "", station_id: int | None = None, overdue: bool = False, role: str = ""):
+    """The cases of the user's deputy, newest first, filtered: a
+    ``DeputyCaseList`` to hand to ``Paginator`` (an empty list for a user who
+    is no deputy). Rows carry ``my_signer_role`` / ``my_signer_status`` for
+    the role labels. ``q`` is a tracking code (as residents read it out:
+    upper or lower case, with or without the dash) or words of the title."""
     deputy = workspace_deputy(user)
-    qs = cases_for_deputy(user)
     if deputy is None:
-        return qs
-    today = timezone.localdate()
+        return []
+    where = Q()
     if q:
         code = normalize_tracking_code(q)
         by_code = Q(tracking_code=code) if len(code) == TRACKING_CODE_LENGTH else Q(pk__in=[])
-        qs = qs.filter(by_code | Q(title__icontains=q))
-    if role == "responsible":
-        qs = qs.filter(responsible_deputy=deputy, kind=CaseKind.OPINION)
-    elif role == "lead":
-        qs = qs.filter(kind=CaseKind.SUGGESTION, signers__deputy=deputy, signers__role=SignerRole.LEAD)
-    elif role == "cosigned":
-        qs = qs.filter(
-            pk__in=CaseSigner.objects.filter(deputy=deputy, role=SignerRole.COSIGNER)
-            .exclude(status=SignerStatus.DECLINED)
-            .values("case_id")
-        )
-    elif role == "addressed":
-        qs = qs.filter(addressed_deputy=deputy)
-    elif role == "action":
-        qs = qs.filter(_needs_action_q(deputy))
-    elif role == "to_rate":
-        qs = qs.filter(_to_rate_q(deputy))
-    elif role == "invited":
-        qs = qs.filter(_invited_q(deputy))
-    elif role == "new":
-        qs = qs.filter(_new_opinion_q(deputy))
+        where &= by_code | Q(title__icontains=q)
     if state == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
+        where &= Q(state__in=sorted(OPEN_STATES))
     elif state in CaseState.values:
-        qs = qs.filter(state=state)
+        where &= Q(state=state)
     if station_id:
-        qs = qs.filter(station_id=station_id)
+        where &= Q(station_id=station_id)
     if overdue:
-        qs = qs.filter(deadline__lt=today, state__in=OPEN_STATES)
-    mine = CaseSigner.objects.filter(case=OuterRef("pk"), deputy=deputy)
-    return (
-        qs.select_related("station", "category", "lead_unit", "responsible_deputy")
-        .annotate(
-            my_signer_role=Subquery(mine.values("role")[:1]),
-            my_signer_status=Subquery(mine.values("status")[:1]),
-        )
-        .order_by("-submitted_at", "-id")
-    )
+        where &= Q(deadline__lt=timezone.localdate(), state__in=sorted(OPEN_STATES))
+    return DeputyCaseList(deputy, _branches(deputy, role), where)
 
 
 def decorate_cases(cases, deputy: Deputy, today: dt.date | None = None) -> list:
@@ -179,22 +239,22 @@ class ActionCounts:
 
 
 def action_counts(user) -> ActionCounts:
-    """What needs the deputy's action, in two queries."""
+    """What needs the deputy's action, in one query over the deputy's open
+    cases only (each branch through its ``(deputy, state)`` index): every
+    counter is about open cases, so the closed history is never read."""
     deputy = workspace_deputy(user)
     if deputy is None:
         return ActionCounts()
-    today = timezone.localdate()
-    agg = cases_for_deputy(user).aggregate(
+    open_q = Q(state__in=sorted(OPEN_STATES))
+    first, *rest = [Case.objects.filter(b & open_q).order_by().values("pk") for b in _branches(deputy, "")]
+    invited = CaseSigner.objects.filter(deputy=deputy, role=SignerRole.COSIGNER, status=SignerStatus.INVITED).values("case_id")
+    agg = Case.objects.filter(pk__in=first.union(*rest)).aggregate(
         to_rate=Count("pk", filter=_to_rate_q(deputy)),
+        invitations=Count("pk", filter=Q(pk__in=invited)),
         new_opinions=Count("pk", filter=_new_opinion_q(deputy)),
-        overdue=Count("pk", filter=Q(deadline__lt=today, state__in=OPEN_STATES)),
+        overdue=Count("pk", filter=Q(deadline__lt=timezone.localdate())),
     )
-    invitations = (
-        CaseSigner.objects.filter(deputy=deputy, role=SignerRole.COSIGNER, status=SignerStatus.INVITED)
-        .exclude(case__state__in=FINAL_STATES)
-        .count()
-    )
-    return ActionCounts(to_rate=agg["to_rate"], invitations=invitations, new_opinions=agg["new_opinions"], overdue=agg["overdue"])
+    return ActionCounts(**agg)
 
 
 def my_station_choices(user) -> list[tuple[int, str]]:
