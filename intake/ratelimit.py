@@ -72,6 +72,26 @@ def hit_all(events: list[tuple[str, str, tuple[int, int]]]) -> bool:
     return all(int(value) <= count for value, (_scope, _ident, (count, _window)) in zip(values, events, strict=True))
 
 
+def refund(events: list[tuple[str, str, tuple[int, int]]]) -> None:
+    """Give back one count of each event (``hit_all`` counted a submission
+    that turned out to be a repeat of an earlier one)."""
+    try:
+        client, backend = _redis_client()
+        if client is None:
+            for scope, ident, _limit in events:
+                try:
+                    cache.decr(_key(scope, ident))
+                except ValueError:  # the window has expired meanwhile
+                    pass
+            return
+        pipe = client.pipeline(transaction=False)
+        for scope, ident, _limit in events:
+            pipe.decr(backend.make_and_validate_key(_key(scope, ident)))
+        pipe.execute()
+    except Exception:  # noqa: BLE001 - a lost refund only makes a limit a little stricter
+        logger.warning("rate limit cache unavailable; refund of %s skipped", [e[0] for e in events], exc_info=True)
+
+
 def peek(scope: str, ident: str, limit: tuple[int, int]) -> bool:
     """True if one more event would still be within the limit (no counting)."""
     count, _window = limit

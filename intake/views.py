@@ -79,18 +79,20 @@ def _done_url(case: Case, back: str, kiosk: bool) -> str:
     return reverse("intake:done", args=[token])
 
 
-def _submission_limits_ok(request, device) -> bool:
+def _submission_limits(request, device) -> list:
     if device is not None:
-        return ratelimit.hit_all([("device", device.device_id, conf.get("RATE_DEVICE"))])
+        return [("device", device.device_id, conf.get("RATE_DEVICE"))]
     ip = ratelimit.client_ip(request)
-    return ratelimit.hit_all([("ip", ip, conf.get("RATE_IP")), ("ipday", ip, conf.get("RATE_IP_DAY"))])
+    return [("ip", ip, conf.get("RATE_IP")), ("ipday", ip, conf.get("RATE_IP_DAY"))]
 
 
 def _resident_form(request, *, station, channel, device=None, kiosk_mode, deputy=None, template_extra=None):
     """GET renders a blank form with a fresh submission key; POST creates
     the case (once per key) and redirects to the confirmation (PRG)."""
-    categories = choices.categories()
-    deputies = None if deputy is not None else (choices.station_deputies(station) if station else None)
+
+    def lists():  # the form's choices; not needed when the blank page is kept
+        return choices.categories(), (None if deputy is not None else (choices.station_deputies(station) if station else None))
+
     back = request.get_full_path()
     context = {
         "station": station,
@@ -103,16 +105,22 @@ def _resident_form(request, *, station, channel, device=None, kiosk_mode, deputy
         **(template_extra or {}),
     }
     if request.method == "POST":
+        categories, deputies = lists()
         form = ResidentForm(request.POST, request.FILES, categories=categories, deputies=deputies)
         if form.is_valid():
             data = form.cleaned_data
             key = data["submission_key"]
-            earlier = selectors.case_by_submission_key(key)
-            if earlier is not None:  # a double tap or a resent POST
-                return redirect(_done_url(earlier, back, kiosk_mode))
-            if not _submission_limits_ok(request, device):
+            limits = _submission_limits(request, device)
+            if not ratelimit.hit_all(limits):
+                # Over the limit, a resent POST of a submission already taken
+                # still gets its confirmation, not a refusal.
+                earlier = selectors.case_by_submission_key(key)
+                if earlier is not None:
+                    return redirect(_done_url(earlier, back, kiosk_mode))
                 form.add_error(None, MSG_RATE)
             else:
+                # A double tap or a resent POST: case_create returns the case
+                # the first one created (the key is unique).
                 result = case_create(
                     title=title_from(data["content"]),
                     content=data["content"],
@@ -126,26 +134,27 @@ def _resident_form(request, *, station, channel, device=None, kiosk_mode, deputy
                     phone=data["phone"],
                     consent_given=bool(data.get("consent")),
                     submission_key=key,
-                    key_checked=True,
+                    key_lookup=False,
                     device_id=device.device_id if device else "",
                     actor_label=_("群众"),
                     photos=form.photos,
                 )
+                if not result.created:
+                    ratelimit.refund(limits)  # a repeat is not a new submission
                 return redirect(_done_url(result.case, back, kiosk_mode))
         context["files_again"] = form.had_files
     elif _blank_page_cacheable(request):
-        return _blank_form_page(
-            request, context, categories, deputies, key=(station.pk if station else None, deputy.pk if deputy else None)
-        )
+        return _blank_form_page(request, context, lists, key=(station.pk if station else None, deputy.pk if deputy else None, kiosk_mode))
     else:
+        categories, deputies = lists()
         form = ResidentForm(categories=categories, deputies=deputies)
     context["form"] = form
     return _no_store(render(request, "intake/resident_form.html", context))
 
 
 # A blank form differs between two residents only by its CSRF token and its
-# submission key: it is rendered once per page (station, deputy, address,
-# language) with these two holes, kept with the choice lists it shows
+# submission key: it is rendered once per page (station, deputy, kiosk or
+# phone, address, language) with these two holes, kept with the choice lists it shows
 # (``intake.choices``), and each request fills the holes in.
 CSRF_HOLE = "@@csrf-token-hole@@"
 KEY_HOLE = "@@submission-key-hole@@"
@@ -157,8 +166,9 @@ def _blank_page_cacheable(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
-def _blank_form_page(request, context, categories, deputies, *, key):
+def _blank_form_page(request, context, lists, *, key):
     def render_blank():
+        categories, deputies = lists()
         form = ResidentForm(categories=categories, deputies=deputies, initial={"submission_key": KEY_HOLE})
         return render_to_string("intake/resident_form.html", {**context, "form": form, "csrf_token": CSRF_HOLE}, request=request)
 

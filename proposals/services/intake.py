@@ -40,7 +40,7 @@ def case_create(
     received_on=None,
     submitted_by=None,
     submission_key: str | None = None,
-    key_checked: bool = False,
+    key_lookup: bool = True,
     device_id: str = "",
     actor_label: str = "",
     photos=(),
@@ -55,12 +55,12 @@ def case_create(
     (``intake.photos.clean_photos``); they are saved with the case, in the
     same transaction, and only when the case is new.
 
-    ``key_checked``: the caller has just looked ``submission_key`` up and
-    found no case (the kiosk does, before counting the rate limit); the
-    lookup is not repeated, and a concurrent duplicate is still caught by the
-    key's unique constraint below.
+    ``key_lookup=False``: do not look ``submission_key`` up before inserting;
+    a repeat is then found by the key's unique constraint (the INSERT fails
+    and the earlier case is returned). Cheaper where repeats are rare (the
+    kiosk: one query less per submission); the result is the same.
     """
-    if submission_key and not key_checked:
+    if submission_key and key_lookup:
         existing = Case.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return CaseCreated(existing, False)

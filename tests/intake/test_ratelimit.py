@@ -54,6 +54,19 @@ def test_repeated_post_is_not_counted_and_not_refused(client, station, settings)
     assert Case.objects.count() == 1
 
 
+def test_a_repeat_under_the_limit_gives_its_count_back(client, station, settings):
+    settings.INTAKE_RATE_IP = (2, 600)
+    url = kiosk_url(station, qr=True)
+    data = kiosk_data(form_key(client, url))
+    for _ in range(3):  # a double tap and a resend: one submission
+        assert client.post(url, data).status_code == 302
+    assert Case.objects.count() == 1
+    # The resident's second, different opinion still fits in the limit of two.
+    assert submit(client, station).status_code == 302
+    assert Case.objects.count() == 2
+    assert str(MSG_RATE) in submit(client, station).content.decode()
+
+
 def test_limit_window_is_counted_atomically_in_the_cache():
     limit = (3, 60)
     results = [ratelimit.hit("t", "1.2.3.4", limit) for _ in range(5)]
