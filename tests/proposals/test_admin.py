@@ -381,3 +381,14 @@ def test_audit_records_cannot_be_added_changed_or_deleted_in_admin(client, world
     assert client.post(reverse("admin:proposals_caseevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.reason != "改写历史"
+
+
+def test_row_checkbox_is_the_markup_django_renders(world):
+    """CaseAdmin writes the action checkbox directly (speed); it must stay
+    what Django's widget renders, or bulk actions and their JS break."""
+    from django.contrib import admin as django_admin
+    from django.contrib.admin import ModelAdmin
+
+    case = world.opinion()
+    case_admin = django_admin.site._registry[Case]
+    assert str(case_admin.action_checkbox(case)) == str(ModelAdmin.action_checkbox(case_admin, case))
