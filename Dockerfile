@@ -31,4 +31,4 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build.invalid \
 USER portal
 EXPOSE 8000
 
-CMD ["gunicorn", "congress_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "congress_portal.wsgi:application"]

@@ -42,17 +42,30 @@ def percentile(values: list[float], p: float) -> float:
 
 
 # --- server -------------------------------------------------------------------------
+def _gunicorn_conf():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class Server:
     def __init__(self, port: int, workers: int, threads: int, log: Path):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
+        # The deployed configuration (gunicorn.conf.py: processes, threads,
+        # access log), on a local port.
         cmd = [
-            sys.executable, "-m", "gunicorn", "congress_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads), "--timeout", "120",
-            "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning",
+            sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "congress_portal.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            *(["--workers", str(workers)] if workers else []), *(["--threads", str(threads)] if threads else []),
         ]  # fmt: skip
         env = dict(os.environ)
+        conf = _gunicorn_conf()
+        self.workers, self.threads = workers or conf.workers, threads or conf.threads
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: SIM115
 
     def wait(self, timeout: float = 60) -> None:
@@ -110,7 +123,12 @@ def pick_targets() -> dict:
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
         )
         deputy_id = cur.fetchone()[0]
-        cur.execute("SELECT unit_id FROM proposals_caseassignment WHERE is_active GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+        # The unit workspace opens on the cases in hand: the unit with the
+        # most of them (then the longest history) has the heaviest page.
+        cur.execute(
+            "SELECT unit_id FROM proposals_caseassignment WHERE is_active GROUP BY 1 "
+            "ORDER BY count(*) FILTER (WHERE case_open) DESC, count(*) DESC LIMIT 1"
+        )
         unit_id = cur.fetchone()[0]
     county = Region.objects.get(pk=township.parent_id)
     staff = User.objects.get(username=f"scale-staff-{county.prefix}")
@@ -133,6 +151,9 @@ def pick_targets() -> dict:
             "county_cases": county_cases.count(),
             "deputy_cases": Case.objects.filter(responsible_deputy_id=deputy_id).count(),
             "unit_cases": Case.objects.filter(assignments__unit_id=unit_id, assignments__is_active=True).count(),
+            "unit_open_cases": Case.objects.filter(
+                assignments__unit_id=unit_id, assignments__is_active=True, assignments__case_open=True
+            ).count(),
         },
     }
 
@@ -390,8 +411,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (default: gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per process (default: gunicorn.conf.py)")
     parser.add_argument("--kiosk-threads", type=int, default=8)
     parser.add_argument("--kiosk-seconds", type=float, default=20)
     parser.add_argument("--skip-sweep", action="store_true", help="keep the sweep figures of the previous run")
@@ -430,7 +451,7 @@ def main(argv=None) -> int:
             result["kiosk"]["warm_up"] = "each station's form loaded twice before the timed run (as the pages get 3 warm-up requests)"
             result["kiosk"]["load_before"] = kiosk_started
             result["kiosk"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
-            result["kiosk"]["server"] = f"gunicorn {args.workers} workers x {args.threads} threads (gthread)"
+            result["kiosk"]["server"] = f"gunicorn {server.workers} workers x {server.threads} threads (gthread, gunicorn.conf.py)"
     finally:
         server.stop()
     if not args.skip_sweep:

@@ -76,7 +76,8 @@ def write_results(out_dir: Path, path: Path) -> Path:
         "## Machine",
         *machine(),
         "",
-        "Server: gunicorn, 2 workers × 4 threads (gthread), settings `bench.settings` (production settings, DEBUG off, "
+        "Server: gunicorn with the deployed `gunicorn.conf.py` (on 2 cores: 3 processes × 2 threads, gthread, access "
+        "log on), settings `bench.settings` (production settings, DEBUG off, "
         "Redis cache, plus a middleware that counts SQL queries server-side: `X-Query-Count`). Client: Python `requests` "
         "on the same machine. Pages: 3 warm-up requests, then 30 sequential requests; latency measured by the client. "
         "Kiosk load: `wrk` (if installed; `bench/run --kiosk-only` re-measures it alone) on the same machine, so the "
@@ -101,7 +102,8 @@ def write_results(out_dir: Path, path: Path) -> Path:
         lines.append(
             f"{counts.get('cases', 0):,} cases. Staff user `{targets.get('staff')}` (county {targets.get('county')}, "
             f"{counts.get('county_cases', 0):,} cases); deputy `{targets.get('deputy_user')}` ({counts.get('deputy_cases', 0):,} "
-            f"cases); unit member `{targets.get('unit_user')}` ({counts.get('unit_cases', 0):,} active assignments)."
+            f"cases); unit member `{targets.get('unit_user')}` ({counts.get('unit_cases', 0):,} active assignments, "
+            f"{counts.get('unit_open_cases', 0):,} of them open)."
         )
         if run.get("pages_from_earlier_run"):
             lines.append(
@@ -118,7 +120,8 @@ def write_results(out_dir: Path, path: Path) -> Path:
             lines += [
                 "**Kiosk** (`/kiosk/<code>/`, load from `wrk` with a Lua script: each of "
                 f"{kiosk['threads']} connections loops GET the form (fresh submission key, CSRF token) then POST it, "
-                f"for {kiosk['seconds']} s over 200 stations; {kiosk.get('server', 'gunicorn')}):",
+                f"for {kiosk['seconds']} s over 200 stations, each station's form loaded twice beforehand; "
+                f"{kiosk.get('server', 'gunicorn')}):",
                 f"{kiosk['accepted']:,} accepted, **{kiosk['per_second']} submissions/s**; request latency (GET and POST mixed) "
                 f"p50 {kiosk['request_p50_ms']} ms, p95 {kiosk['request_p95_ms']} ms, p99 {kiosk['request_p99_ms']} ms; "
                 f"found in the database afterwards: {kiosk['found_in_db']:,} (lost: {kiosk['lost']}, duplicates: "

@@ -3,7 +3,9 @@ a deputy's suggestion) ends in ``case_create``."""
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from accounts import crypto
@@ -99,18 +101,17 @@ def case_create(
     for _attempt in range(5):
         case.tracking_code = new_tracking_code()
         try:
+            event = CaseEvent(
+                action="submit",
+                from_state="",
+                to_state=CaseState.SUBMITTED,
+                actor=submitted_by if submitted_by is not None and submitted_by.is_authenticated else None,
+                actor_label=actor_label,
+                data={"channel": channel},
+                created_at=now,
+            )
             with transaction.atomic():
-                case.save(force_insert=True)
-                event = CaseEvent.objects.create(
-                    case=case,
-                    action="submit",
-                    from_state="",
-                    to_state=CaseState.SUBMITTED,
-                    actor=submitted_by if submitted_by is not None and submitted_by.is_authenticated else None,
-                    actor_label=actor_label,
-                    data={"channel": channel},
-                    created_at=now,
-                )
+                _insert_case_and_event(case, event)
                 for photo in photos:
                     CasePhoto.objects.create(case=case, image=photo)
             announce(event)
@@ -123,6 +124,61 @@ def case_create(
                     return CaseCreated(existing, False)
             # Otherwise a tracking-code collision: draw again.
     raise RuntimeError("could not allocate a tracking code")
+
+
+def _insert_case_and_event(case: Case, event: CaseEvent) -> None:
+    """Save a new case and its first history row.
+
+    On PostgreSQL both rows go in ONE statement (``WITH c AS (INSERT … RETURNING
+    id) INSERT INTO caseevent … SELECT … FROM c``): the kiosk's hot path, where
+    two ``Model.save`` calls were a fifth of a submission's CPU. The values
+    are prepared exactly as ``save()`` prepares them (each field's
+    ``pre_save`` and ``get_db_prep_save``, Django's insert compiler for the
+    case), and the same ``pre_save`` / ``post_save`` signals are sent, so
+    listeners (the notifications app's dispatch row) see no difference.
+    Elsewhere (SQLite): two ordinary saves.
+    """
+    connection = connections[Case.objects.db]
+    if connection.vendor != "postgresql":
+        case.save(force_insert=True)
+        event.case = case
+        event.save(force_insert=True)
+        return
+    using = connection.alias
+    for obj in (case, event):
+        pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
+
+    meta = Case._meta
+    query = InsertQuery(Case)
+    query.insert_values([f for f in meta.local_concrete_fields if not f.primary_key and not f.generated], [case])
+    ((case_sql, case_params),) = query.get_compiler(connection=connection).as_sql()
+
+    columns, values, event_params = [], [], []
+    case_fk = CaseEvent._meta.get_field("case")
+    for field in CaseEvent._meta.local_concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field is case_fk:
+            values.append("c.id")
+        else:
+            values.append("%s")
+            event_params.append(field.get_db_prep_save(field.pre_save(event, add=True), connection=connection))
+    qn = connection.ops.quote_name
+    # Identifiers from the models' metadata, every value a parameter.
+    sql = (
+        f"WITH c AS ({case_sql} RETURNING {qn(meta.pk.column)} AS id) "  # noqa: S608
+        f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM c RETURNING {qn(case_fk.column)}, {qn(CaseEvent._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*case_params, *event_params])
+        case_id, event_id = cursor.fetchone()
+    case.pk, event.pk = case_id, event_id
+    event.case = case
+    for obj in (case, event):
+        obj._state.adding, obj._state.db = False, using
+        post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
 
 
 def case_phone(case: Case) -> str:

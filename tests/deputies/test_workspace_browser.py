@@ -8,7 +8,7 @@ from proposals.models import CaseState, ContactRecord, Feedback, Rating
 from tests.conftest import axe_violations
 from tests.proposals.builders import case_in_state
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 375, "height": 812}
 

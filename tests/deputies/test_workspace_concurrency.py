@@ -16,7 +16,7 @@ from stations.services import reception_signup
 from tests.conftest import require
 from tests.deputies.test_workspace_stations import next_rule_date
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _needs_postgres():

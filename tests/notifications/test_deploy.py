@@ -33,7 +33,8 @@ def test_compose_commands_reference_real_modules_and_production_settings():
     services = compose()["services"]
     web = services["web"]["command"]
     assert web[0] == "gunicorn"
-    module, _sep, attr = web[1].partition(":")
+    assert web[web.index("-c") + 1] == "gunicorn.conf.py"
+    module, _sep, attr = web[-1].partition(":")
     assert module == "congress_portal.wsgi" and attr == "application"
     assert importlib.util.find_spec(module) is not None
     for name in ("migrate", "web", "worker", "beat"):
@@ -95,3 +96,21 @@ def test_tasks_have_bounded_retries_and_time_limits():
         task = getattr(tasks, name)
         assert task.max_retries is not None and task.max_retries <= 5, name
         assert task.soft_time_limit and task.time_limit and task.soft_time_limit < task.time_limit, name
+
+
+def test_gunicorn_config_is_the_one_the_image_and_the_benchmark_use(monkeypatch):
+    """One gunicorn.conf.py for docker-compose, the image and bench/measure.py."""
+    import runpy
+
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["worker_class"] == "gthread" and conf["threads"] >= 2
+    assert conf["workers"] >= 2 and conf["preload_app"] is True
+    assert conf["accesslog"] == "-"  # on by default
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", "")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["workers"] == 5 and conf["accesslog"] is None
+    assert '"-c", "gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()
+    assert '"-c", str(ROOT / "gunicorn.conf.py")' in (ROOT / "bench" / "measure.py").read_text()

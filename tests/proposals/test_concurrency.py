@@ -18,7 +18,7 @@ def _needs_postgres():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_assigning_at_once_one_wins_the_other_is_told(world):
     _needs_postgres()
     case = world.opinion()
@@ -73,7 +73,7 @@ def test_two_staff_assigning_at_once_one_wins_the_other_is_told(world):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_accept_and_reject_leave_one_outcome(world):
     _needs_postgres()
     case = world.opinion()

@@ -287,3 +287,53 @@ def test_notes_by_staff_and_units_but_not_strangers(world):
         actions.case_add_note(case_id=case.pk, user=world.unit_a_user, text="x")
     with pytest.raises(WorkflowError):
         actions.case_add_note(case_id=case.pk, user=world.other_staff, text="x")
+
+
+def test_one_statement_insert_writes_what_two_saves_write(world, monkeypatch):
+    """case_create's PostgreSQL path (case and history row in one statement)
+    stores exactly what the ordinary saves store, and the notifications
+    app's listener still gets its dispatch row."""
+    from django.db import connection
+    from django.forms.models import model_to_dict
+
+    from notifications.models import EventDispatch
+    from proposals.models import Case, CaseEvent, Channel
+    from proposals.services import intake
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "the one-statement insert is PostgreSQL's path")
+
+    def make(key):
+        return intake.case_create(
+            title="路灯坏了",
+            content="小区门口路灯坏了三天了。",
+            channel=Channel.KIOSK,
+            station=world.station,
+            phone="13912345678",
+            resident_name="张三",
+            consent_given=True,
+            submission_key=key,
+            actor_label="群众",
+        ).case
+
+    fast = make("a" * 32)
+    monkeypatch.setattr(connection, "vendor", "sqlite-like")  # the two-save path, same database
+    slow = make("b" * 32)
+    monkeypatch.undo()
+    skip = {"id", "tracking_code", "submission_key", "phone_encrypted", "submitted_at", "state_changed_at", "updated_at", "received_on"}
+    rows = [model_to_dict(Case.objects.get(pk=c.pk), exclude=skip) for c in (fast, slow)]
+    assert rows[0] == rows[1]
+    events = [CaseEvent.objects.get(case=c) for c in (fast, slow)]
+    assert [model_to_dict(e, exclude={"id", "case", "created_at"}) for e in events][0] == model_to_dict(
+        events[1], exclude={"id", "case", "created_at"}
+    )
+    assert fast.pk and events[0].pk and events[0].created_at == fast.submitted_at
+    assert EventDispatch.objects.filter(event_id__in=[e.pk for e in events], dispatched_at__isnull=True).count() == 2
+    assert Case.objects.get(pk=fast.pk).updated_at is not None
+    # A repeated key is still found through the unique constraint.
+    assert (
+        intake.case_create(
+            title="x", content="y", channel=Channel.KIOSK, station=world.station, submission_key="a" * 32, key_lookup=False
+        ).created
+        is False
+    )
