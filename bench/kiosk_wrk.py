@@ -102,7 +102,9 @@ def _pct(text: str, name: str) -> float | None:
 def kiosk_load_wrk(base: str, station_codes: list[str], *, threads: int, seconds: float) -> dict:
     from proposals.models import Case
 
-    marker = f"压测{uuid.uuid4().hex[:8]}"
+    from .measure import KIOSK_MARKER
+
+    marker = f"{KIOSK_MARKER}{uuid.uuid4().hex[:8]}"
     fields = {
         "content": f"小区门口路灯坏了很久，晚上出行不安全，希望尽快修好。{marker}",
         "address": "中山路12号",
