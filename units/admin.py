@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from congress_portal.pagination import EstimatedCountPaginator
-from proposals.models.cases import FINAL_STATES
+from proposals.models import CaseAssignment, UnitRole
 from regions.admin_scoping import RegionScopedAdminMixin
 
 from .models import HandlingUnit
@@ -24,17 +25,17 @@ class HandlingUnitAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        # Open lead assignments per unit, counted in the list query itself.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _active_cases=Count(
-                    "assignments",
-                    filter=Q(assignments__is_active=True, assignments__role="lead") & ~Q(assignments__case__state__in=FINAL_STATES),
-                )
-            )
+        # Open lead assignments per unit, counted in the list query itself:
+        # for each listed unit, its open assignments only (index
+        # assignment_unit_open), not a GROUP BY over every assignment ever made.
+        open_lead = (
+            CaseAssignment.objects.filter(unit=OuterRef("pk"), is_active=True, case_open=True, role=UnitRole.LEAD)
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("*"))
+            .values("n")
         )
+        return super().get_queryset(request).annotate(_active_cases=Coalesce(Subquery(open_lead), 0))
 
     @admin.display(description=_("在办案件"), ordering="_active_cases")
     def active_cases(self, obj):
