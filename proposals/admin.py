@@ -442,13 +442,6 @@ class IndexedSortChangeList(ChangeList):
         return super().get_ordering_field(field_name)
 
 
-def _label(choices, value) -> str:
-    try:
-        return choices(value).label
-    except ValueError:  # a value no longer among the choices: shown as stored
-        return value
-
-
 @admin.register(Case)
 class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "region"
@@ -582,9 +575,7 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("状态"))
     def status_col(self, obj):
-        # The choices' labels through their enums: Model.get_FOO_display
-        # rebuilds a dict of the field's choices on every call.
-        html = format_html('{}<br><span class="case-kind">{}</span>', _label(CaseState, obj.state), _label(CaseKind, obj.kind))
+        html = format_html('{}<br><span class="case-kind">{}</span>', obj.get_state_display(), obj.get_kind_display())
         if obj.supervision_level:
             html = format_html('{}<br><span class="case-supervised">{}</span>', html, obj.get_supervision_level_display())
         return html

@@ -10,6 +10,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def _choice_label(choices, value) -> str:
+    """The label of ``value`` (as ``get_FOO_display`` gives it: the value
+    itself when it is not among the choices)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return "" if value is None else str(value)
+
+
 class CaseKind(models.TextChoices):
     OPINION = "opinion", _("群众意见")
     SUGGESTION = "suggestion", _("代表建议")
@@ -263,6 +272,17 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.title}"
+
+    # Django's generated get_FOO_display rebuilds a dict of the field's
+    # choices on every call; list pages call these for every row.
+    def get_state_display(self) -> str:
+        return _choice_label(CaseState, self.state)
+
+    def get_kind_display(self) -> str:
+        return _choice_label(CaseKind, self.kind)
+
+    def get_deadline_kind_display(self) -> str:
+        return _choice_label(DeadlineKind, self.deadline_kind)
 
     @property
     def is_open(self) -> bool:

@@ -54,3 +54,25 @@ def test_overdue_board_and_unit_counts_respect_scope(world):
     assert board[0]["unit"] == world.unit_a and board[0]["cases"][0]["case"].pk == late.pk
     assert selectors.unit_action_counts(world.unit_a_user)["overdue"] == 1
     assert selectors.unit_action_counts(world.unit_b_user)["overdue"] == 0
+
+
+def test_case_choice_labels_match_djangos_and_follow_the_language(world):
+    """Case overrides get_state/kind/deadline_kind_display for speed: the same
+    text as Django's generated methods, in the active language."""
+    from django.db.models import Model
+    from django.utils import translation
+
+    from proposals.models import Case, CaseKind, CaseState
+    from proposals.models.cases import DeadlineKind
+
+    case = world.opinion()
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            for field, values in (("state", CaseState.values), ("kind", CaseKind.values), ("deadline_kind", ["", *DeadlineKind.values])):
+                for value in values:
+                    setattr(case, field, value)
+                    ours = getattr(case, f"get_{field}_display")()
+                    django = Model._get_FIELD_display(case, Case._meta.get_field(field))
+                    assert ours == django, (lang, field, value)
+    case.state = "gone"
+    assert case.get_state_display() == "gone"
