@@ -87,19 +87,21 @@ def _branches(deputy: Deputy, role: str) -> list[Q]:
     them and reads the whole case table. Every branch is a subset of the
     deputy's cases (``proposals.access.deputy_case_ids``), so a role narrows
     the list and never widens it."""
-    responsible, addressed, signed = Q(responsible_deputy=deputy), Q(addressed_deputy=deputy), _signed_q(deputy)
-    return {
-        "responsible": [responsible & Q(kind=CaseKind.OPINION)],
-        "lead": [_signed_q(deputy, role=SignerRole.LEAD) & Q(kind=CaseKind.SUGGESTION)],
-        "cosigned": [_signed_q(deputy, role=SignerRole.COSIGNER)],
-        "addressed": [addressed],
-        "to_rate": [_to_rate_q(deputy)],
-        "invited": [_invited_q(deputy)],
-        "new": [_new_opinion_q(deputy)],
+    # Built for the one role asked (each builds querysets: not all of them per page).
+    roles = {
+        "responsible": lambda: [Q(responsible_deputy=deputy) & Q(kind=CaseKind.OPINION)],
+        "lead": lambda: [_signed_q(deputy, role=SignerRole.LEAD) & Q(kind=CaseKind.SUGGESTION)],
+        "cosigned": lambda: [_signed_q(deputy, role=SignerRole.COSIGNER)],
+        "addressed": lambda: [Q(addressed_deputy=deputy)],
+        "to_rate": lambda: [_to_rate_q(deputy)],
+        "invited": lambda: [_invited_q(deputy)],
+        "new": lambda: [_new_opinion_q(deputy)],
         # Cases waiting for this deputy: a reply to rate, a co-sign
         # invitation, a new opinion addressed to them nobody has reviewed yet.
-        "action": [_to_rate_q(deputy), _invited_q(deputy), _new_opinion_q(deputy)],
-    }.get(role, [responsible, addressed, signed])
+        "action": lambda: [_to_rate_q(deputy), _invited_q(deputy), _new_opinion_q(deputy)],
+    }
+    every = lambda: [Q(responsible_deputy=deputy), Q(addressed_deputy=deputy), _signed_q(deputy)]  # noqa: E731
+    return roles.get(role, every)()
 
 
 LIST_ORDER = ("-submitted_at", "-id")

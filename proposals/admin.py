@@ -441,6 +441,27 @@ class IndexedSortChangeList(ChangeList):
             return None
         return super().get_ordering_field(field_name)
 
+    # Row links. Django adds the list's filters to each link of each row with
+    # ``add_preserved_filters``, which resolves the link's URL through the
+    # whole URLconf every time: on a filtered page of 50 rows that was a
+    # third of the rows' cost. The filters are the same for every row, so
+    # each row's URL carries them already (computed once per page) and the
+    # template tag has nothing left to merge.
+    def get_results(self, request):
+        super().get_results(request)
+        self._row_query = self.preserved_filters
+        self.preserved_filters = ""
+        self._row_urls = {}
+
+    def url_for_result(self, result):
+        url = self._row_urls.get(result.pk)
+        if url is None:
+            url = super().url_for_result(result)
+            if getattr(self, "_row_query", ""):
+                url = f"{url}?{self._row_query}"
+            self._row_urls[result.pk] = url
+        return url
+
 
 @admin.register(Case)
 class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):

@@ -392,3 +392,24 @@ def test_row_checkbox_is_the_markup_django_renders(world):
     case = world.opinion()
     case_admin = django_admin.site._registry[Case]
     assert str(case_admin.action_checkbox(case)) == str(ModelAdmin.action_checkbox(case_admin, case))
+
+
+def test_row_links_keep_the_list_filters_as_django_would(staff_client, world):
+    """The case list writes the filters into each row's URL once (speed):
+    the links must be the ones Django's add_preserved_filters makes, so
+    "save" on the case page returns to the same filtered list."""
+    import html as html_lib
+    import re
+
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+    from django.utils.http import urlencode
+
+    case = case_in_state(world, CaseState.ACCEPTED)
+    query = {"queue": "all", "region": str(world.station.region.code)}
+    page = staff_client.get(reverse(CHANGELIST), query).content.decode()
+    links = {html_lib.unescape(h) for h in re.findall(rf'href="([^"]*/proposals/case/{case.pk}/change/[^"]*)"', page)}
+    expected = add_preserved_filters(
+        {"preserved_filters": urlencode({"_changelist_filters": urlencode(query)}), "opts": Case._meta}, change_url(case)
+    )
+    assert links == {expected}
+    assert "_changelist_filters=" in expected
