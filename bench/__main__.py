@@ -92,7 +92,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="1k,1m", help="comma-separated: 1k, 100k, 1m")
     parser.add_argument("--reseed", action="store_true", help="re-create and re-seed the databases")
     parser.add_argument("--divisions", default=str(ROOT.parent / "shared" / "data" / "divisions"))
-    parser.add_argument("--requests", type=int, default=30, help="measured requests per page (after 3 warm-up)")
+    parser.add_argument("--requests", type=int, default=100, help="measured requests per page (after 3 warm-up)")
     parser.add_argument("--kiosk-threads", type=int, default=8)
     parser.add_argument("--kiosk-seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8107)
@@ -108,27 +108,38 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.report_only:
-        for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+        sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+        for size in sizes:
             db = f"bench_{size}"
             if args.reseed or not is_seeded(db):
                 print(f"seeding {db} ({SIZES[size]} cases)…", flush=True)
                 info = seed(db, SIZES[size], args.divisions)
                 (OUT / f"{db}.seed.json").write_text(json.dumps(info, ensure_ascii=False, indent=2))
-            print(f"measuring {db}…", flush=True)
-            subprocess.run(
-                [
-                    sys.executable, "-m", "bench.measure", "--db", db, "--out", str(OUT / f"{db}.json"), "--port", str(args.port),
-                    "--requests", str(args.requests), "--kiosk-threads", str(args.kiosk_threads),
-                    "--kiosk-seconds", str(args.kiosk_seconds),
-                    "--kiosk-client", args.kiosk_client,
-                    *(["--skip-kiosk", "--skip-sweep"] if args.pages_only else []),
-                    *(["--skip-pages", "--skip-sweep"] if args.kiosk_only else []),
-                    *(["--skip-pages", "--skip-kiosk"] if args.sweep_only else []),
-                ],
-                cwd=ROOT,
-                env=_env(db),
-                check=True,
-            )  # fmt: skip
+        # One part at a time over every size: the pages of 1k and 1M are
+        # measured back to back on a machine in the same state, before any
+        # load test heats it up (and before the sweep changes the data).
+        parts = (
+            ["pages"] * (not (args.kiosk_only or args.sweep_only))
+            + ["kiosk"] * (not (args.pages_only or args.sweep_only))
+            + ["sweep"] * (not (args.pages_only or args.kiosk_only))
+        )
+        skip = {"pages": "--skip-pages", "kiosk": "--skip-kiosk", "sweep": "--skip-sweep"}
+        for part in parts:
+            for size in sizes:
+                db = f"bench_{size}"
+                print(f"measuring {db}: {part}…", flush=True)
+                subprocess.run(
+                    [
+                        sys.executable, "-m", "bench.measure", "--db", db, "--out", str(OUT / f"{db}.json"), "--port", str(args.port),
+                        "--requests", str(args.requests), "--kiosk-threads", str(args.kiosk_threads),
+                        "--kiosk-seconds", str(args.kiosk_seconds),
+                        "--kiosk-client", args.kiosk_client,
+                        *[flag for other, flag in skip.items() if other != part],
+                    ],
+                    cwd=ROOT,
+                    env=_env(db),
+                    check=True,
+                )  # fmt: skip
     path = write_results(OUT, ROOT / "bench" / "RESULTS.md")
     print(f"wrote {path}")
     return 0

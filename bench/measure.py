@@ -240,6 +240,10 @@ CATEGORY_RE = re.compile(r'name="category" value="(\d+)"')
 KIOSK_MARKER = "压测"
 
 
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
 def remove_load_test_cases() -> int:
     """Delete the cases the kiosk load test submitted (their text carries
     ``KIOSK_MARKER``), after they were counted: the 1k database stays at 1k
@@ -452,7 +456,10 @@ def main(argv=None) -> int:
     try:
         server.wait()
         if not args.skip_pages:
+            result["pages_load_before"] = [round(x, 2) for x in os.getloadavg()]
             result["pages"] = measure_pages(server.url, targets, args.requests)
+            result["pages_load_after"] = [round(x, 2) for x in os.getloadavg()]
+            result["pages_measured_at"] = _now()
         if not args.skip_kiosk:
             from .kiosk_wrk import available, kiosk_load_wrk
 
@@ -467,20 +474,22 @@ def main(argv=None) -> int:
             result["kiosk"]["load_before"] = kiosk_started
             result["kiosk"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
             result["kiosk"]["server"] = f"gunicorn {server.workers} workers x {server.threads} threads (gthread, gunicorn.conf.py)"
+            result["kiosk"]["measured_at"] = _now()
     finally:
         server.stop()
     if not args.skip_sweep:
-        result["sweep"] = sweep_figures()
+        result["sweep"] = {**sweep_figures(), "measured_at": _now()}
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     previous = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
+    # Each part keeps its own figures and time: `bench/run` measures one part
+    # at a time over every size, and the --*-only runs redo one part.
     if "pages" not in result and "pages" in previous:
-        result["pages"] = previous["pages"]
-        result["pages_from_earlier_run"] = True
-        for key in ("load_before", "load_after"):
-            result[f"pages_{key}"] = previous.get(f"pages_{key}", previous.get(key))
+        for key in ("pages", "pages_load_before", "pages_load_after", "pages_measured_at"):
+            if key in previous:
+                result[key] = previous[key]
     for part in ("kiosk", "sweep"):
         if part not in result and part in previous:
-            result[part] = {**previous[part], "from_earlier_run": True}
+            result[part] = previous[part]
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     return 0
 

@@ -79,7 +79,8 @@ def write_results(out_dir: Path, path: Path) -> Path:
         "Server: gunicorn with the deployed `gunicorn.conf.py` (on 2 cores: 3 processes × 2 threads, gthread, access "
         "log on), settings `bench.settings` (production settings, DEBUG off, "
         "Redis cache, plus a middleware that counts SQL queries server-side: `X-Query-Count`). Client: Python `requests` "
-        "on the same machine. Pages: 3 warm-up requests, then 30 sequential requests; latency measured by the client. "
+        "on the same machine. Pages: 3 warm-up requests, then 100 sequential requests; latency measured by the client; "
+        "the pages of every size are measured back to back before any load test. "
         "Kiosk load: `wrk` (if installed; `bench/run --kiosk-only` re-measures it alone) on the same machine, so the "
         "load generator's CPU counts against the same 2 cores.",
         "",
@@ -105,13 +106,11 @@ def write_results(out_dir: Path, path: Path) -> Path:
             f"cases); unit member `{targets.get('unit_user')}` ({counts.get('unit_cases', 0):,} active assignments, "
             f"{counts.get('unit_open_cases', 0):,} of them open)."
         )
-        if run.get("pages_from_earlier_run"):
+        if run.get("pages_load_before"):
             lines.append(
-                f"Load average (1/5/15 min) before the page run: {run.get('pages_load_before')}, after: "
-                f"{run.get('pages_load_after')} (pages from an earlier run of this database)."
+                f"Pages measured {run.get('pages_measured_at', '')}; load average (1/5/15 min) before: "
+                f"{run.get('pages_load_before')}, after: {run.get('pages_load_after')}."
             )
-        elif run.get("load_before"):
-            lines.append(f"Load average (1/5/15 min) before the page run: {run['load_before']}, after: {run.get('load_after')}.")
         lines.append("")
         lines += _pages_table(run.get("pages", {}))
         lines.append("")
@@ -156,9 +155,10 @@ def write_results(out_dir: Path, path: Path) -> Path:
                     else "- due reminders: this database has too few open cases with a running deadline (measured at 1M)",
                     "",
                 ]
-                if sweep.get("from_earlier_run"):
-                    earlier = "kiosk and sweep figures" if (kiosk or {}).get("from_earlier_run") else "sweep figures"
-                    lines.insert(-1, f"- ({earlier} from an earlier run of this database)")
+                parts = (("kiosk", kiosk), ("sweep", sweep))
+                when = [f"{name} measured {part['measured_at']}" for name, part in parts if part and part.get("measured_at")]
+                if when:
+                    lines.insert(-1, f"- ({'; '.join(when)})")
     lines += _targets(runs.get("bench_1k"), runs.get("bench_1m"))
     path.write_text("\n".join(lines) + "\n")
     return path
