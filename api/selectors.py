@@ -45,12 +45,10 @@ def cases_visible_to(user) -> QuerySet:
     if not scopes:
         return base.none()
     if len(scopes) == 1:
-        qs = scopes[0](user, base)
-        # cases_for_unit joins assignments and needs DISTINCT; as a subquery
-        # the outer list keeps its plain (-submitted_at, -id) index scan.
-        if scopes[0] is cases_for_unit:
-            return base.filter(pk__in=qs.values("pk"))
-        return qs
+        # Every scope filters the case table itself (staff: by region; unit
+        # and deputy: a semi-join, id IN …), so the list keeps its plain
+        # (-submitted_at, -id) index scan and needs no DISTINCT.
+        return scopes[0](user, base)
     condition = Q()
     for scope in scopes:
         condition |= Q(pk__in=scope(user, Case.objects.all()).values("pk"))

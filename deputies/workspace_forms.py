@@ -122,11 +122,28 @@ class SuggestionForm(forms.Form):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
+    # The opinions offered as checkboxes: those already chosen (from "my
+    # cases") and the newest ones. A deputy of many years has thousands of
+    # opinions; any of them can still be chosen there and is accepted here.
+    RECENT_OPINIONS = 30
+
     def __init__(self, *args, opinions_qs, cosigners_qs, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["opinions"].queryset = opinions_qs
-        self.fields["opinions"].label_from_instance = lambda c: f"{c.tracking_code_display} {c.title}"
+        field = self.fields["opinions"]
+        field.queryset = opinions_qs  # what is accepted
+        field.label_from_instance = lambda c: f"{c.tracking_code_display} {c.title}"
+        if self.is_bound:
+            chosen = self.data.getlist("opinions") if hasattr(self.data, "getlist") else self.data.get("opinions") or []
+        else:
+            chosen = self.initial.get("opinions") or []
+        chosen = [int(v) for v in chosen if str(v).isdigit()][:500]
+        shown = list(opinions_qs[: self.RECENT_OPINIONS])
+        seen = {c.pk for c in shown}
+        if chosen:
+            shown = [c for c in opinions_qs.filter(pk__in=chosen) if c.pk not in seen] + shown
+        field.widget.choices = [(c.pk, field.label_from_instance(c)) for c in shown]  # what is offered
+        self.has_opinions = bool(shown)
         self.fields["cosigners"].queryset = cosigners_qs
 
 

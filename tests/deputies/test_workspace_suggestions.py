@@ -173,3 +173,24 @@ def test_submission_key_with_a_nul_byte_is_a_form_error_not_a_server_error(deput
     assert response.status_code == 400
     assert "我写的内容" in response.content.decode()
     assert not Case.objects.filter(kind=CaseKind.SUGGESTION).exists()
+
+
+def test_form_offers_the_chosen_and_the_newest_opinions_not_the_whole_history(deputy_client, ws, monkeypatch):
+    from deputies.workspace_forms import SuggestionForm
+
+    monkeypatch.setattr(SuggestionForm, "RECENT_OPINIONS", 3)
+    old = ws.opinion(addressed_deputy=ws.deputy, title="很早以前的路灯问题")
+    recent = [ws.opinion(addressed_deputy=ws.deputy, title=f"最近的意见{i}") for i in range(5)]
+    url = reverse("deputy_workspace:suggestion_new")
+    body = deputy_client.get(url).content.decode()
+    assert body.count('name="opinions"') == 3 and "最近的意见4" in body and "很早以前的路灯问题" not in body
+    # Chosen in "my cases", an old opinion is offered (checked) too.
+    body = deputy_client.get(url, {"opinions": [old.pk]}).content.decode()
+    assert body.count('name="opinions"') == 4 and "很早以前的路灯问题" in body
+    # And any eligible opinion is accepted, offered or not.
+    response = deputy_client.post(
+        url, {"title": "关于路灯的建议", "content": "建议统一更换。", "opinions": [old.pk, recent[0].pk], "submission_key": "k1"}
+    )
+    assert response.status_code == 302
+    suggestion = Case.objects.get(kind=CaseKind.SUGGESTION)
+    assert set(Case.objects.filter(suggestion=suggestion).values_list("pk", flat=True)) == {old.pk, recent[0].pk}
