@@ -29,11 +29,15 @@
       var max = parseInt(photos.dataset.maxFiles || "3", 10);
       var maxMb = parseInt(photos.dataset.maxMb || "8", 10);
       var msg = "";
+      // The messages come translated from the page (data-too-many, data-too-big).
       if (photos.files.length > max) {
-        msg = "最多只能选 " + max + " 张照片，请重新选择。";
+        msg = (err.dataset.tooMany || "").replace("{max}", max);
       } else {
         for (var i = 0; i < photos.files.length; i++) {
-          if (photos.files[i].size > maxMb * 1024 * 1024) { msg = "照片“" + photos.files[i].name + "”超过 " + maxMb + " MB，请换一张。"; break; }
+          if (photos.files[i].size > maxMb * 1024 * 1024) {
+            msg = (err.dataset.tooBig || "").replace("{name}", photos.files[i].name).replace("{mb}", maxMb);
+            break;
+          }
         }
       }
       if (msg) { photos.value = ""; }

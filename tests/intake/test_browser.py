@@ -166,3 +166,22 @@ def test_touch_targets_are_at_least_44px(page, station):
     assert sizes
     small = [s for s in sizes if s[1] < 44 or s[2] < 44]
     assert small == []
+
+
+def test_too_many_photos_are_refused_at_once_in_the_residents_language(page, station, settings):
+    settings.INTAKE_MAX_PHOTOS = 2
+    tiny_png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+    files = [{"name": f"p{i}.png", "mimeType": "image/png", "buffer": tiny_png} for i in range(3)]
+    page.goto(reverse("intake:kiosk", args=[station.code]))
+    page.set_input_files("#id_photos", files)
+    error = page.locator("#photos_client_error")
+    error.wait_for()
+    assert error.inner_text() == "最多只能选 2 张照片，请重新选择。"
+    # The same message in English for an English page.
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": page.url}])
+    page.goto(reverse("intake:kiosk", args=[station.code]))
+    page.set_input_files("#id_photos", files)
+    page.locator("#photos_client_error").wait_for()
+    assert page.locator("#photos_client_error").inner_text() == "You can choose at most 2 photos. Please choose again."
