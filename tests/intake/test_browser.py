@@ -171,7 +171,8 @@ def test_touch_targets_are_at_least_44px(page, station):
 def test_too_many_photos_are_refused_at_once_in_the_residents_language(page, station, settings):
     settings.INTAKE_MAX_PHOTOS = 2
     tiny_png = bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
     )
     files = [{"name": f"p{i}.png", "mimeType": "image/png", "buffer": tiny_png} for i in range(3)]
     page.goto(reverse("intake:kiosk", args=[station.code]))
