@@ -70,6 +70,8 @@ class Message(models.Model):
             models.Index(fields=["next_attempt_at", "id"], condition=models.Q(status="pending"), name="message_pending_due"),
             # Admin / staff list of failed messages, newest first.
             models.Index(fields=["status", "-created_at"], name="message_status_created"),
+            # The admin list, newest first, unfiltered.
+            models.Index(fields=["-created_at", "-id"], name="message_created_desc"),
         ]
 
     def __str__(self) -> str:
@@ -147,7 +149,11 @@ class Reminder(models.Model):
         verbose_name_plural = _("期限提醒")
         ordering = ["-due_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["case", "kind", "deadline"], name="reminder_once_per_deadline")]
-        indexes = [models.Index(fields=["due_at", "id"], condition=models.Q(status="pending"), name="reminder_pending_due")]
+        indexes = [
+            models.Index(fields=["due_at", "id"], condition=models.Q(status="pending"), name="reminder_pending_due"),
+            # The admin list, latest due first.
+            models.Index(fields=["-due_at", "-id"], name="reminder_due_desc"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.deadline}"

@@ -33,6 +33,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.admin_filters import fixed_choices_filter
 from congress_portal.pagination import EstimatedCountPaginator
 from regions.admin_scoping import RegionScopedAdminMixin
 from regions.models import Region, RegionLevel
@@ -900,13 +901,25 @@ class ReadOnlyAdminMixin:
         return False
 
 
+def event_action_choices() -> list[tuple[str, str]]:
+    """Every action the code records, with its label (the history has
+    millions of rows: its distinct values are not read from it)."""
+    from .services.suggestions import EVENT_LABELS
+
+    labels = {"submit": _("提交"), "mark_overdue": _("标记超期")}
+    labels.update({action: t.label for action, t in TRANSITIONS.items()})
+    labels.update({action: spec[0] for action, spec in EVENTS.items()})
+    labels.update(EVENT_LABELS)
+    return sorted(((action, str(label)) for action, label in labels.items()), key=lambda pair: pair[0])
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     """The audit trail, read-only."""
 
     region_field = "case__region"
     list_display = ("created_at", "case", "action", "from_state", "to_state", "actor", "actor_label")
-    list_filter = ("action",)
+    list_filter = (fixed_choices_filter("action", _("操作"), lambda: event_action_choices()),)
     list_select_related = ("case", "actor")
     search_fields = ("=case__tracking_code",)
     show_full_result_count = False
