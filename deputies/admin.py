@@ -182,6 +182,9 @@ class MandateAdmin(DeputyScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("deputy", "congress")
     show_full_result_count = False
     paginator = ScopedCountPaginator
+    # Newest first by primary key: the model's order (tier, through two
+    # joins) means sorting all ~100,000 mandates of a province per page.
+    ordering = ("-id",)
 
 
 @admin.register(DeputyGroup)
