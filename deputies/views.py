@@ -1,12 +1,12 @@
 """Public deputy directory and profiles. Never phone, e-mail or account."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from congress_portal.pagination import EstimatedCountPaginator
 from regions.forms import RegionCodeField
 from regions.models import RegionLevel
 from stations.models import Station
@@ -41,7 +41,9 @@ def deputy_list(request):
         station_choices=_station_choices(region, request.GET.get("station") or ""),
     )
     qs = selectors.with_public_relations(filterset.qs.order_by("name", "id"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A province lists ~100,000 deputies: counted by the planner's estimate
+    # when an exact count would read them all (congress_portal.pagination).
+    page = EstimatedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "deputies/deputy_list.html", {"filterset": filterset, "page_obj": page, "query": query.urlencode()})
