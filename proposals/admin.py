@@ -839,13 +839,14 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     def overdue_board_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        groups = selectors.overdue_board(request.user)
+        board = selectors.overdue_board(request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("超期案件（按承办单位）"),
-            "groups": groups,
-            "total": sum(g["count"] for g in groups),
+            "groups": board.groups,
+            "board": board,
+            "total": board.total,
             "today": timezone.localdate(),
         }
         return TemplateResponse(request, "admin/proposals/case/overdue_board.html", context)

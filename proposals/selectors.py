@@ -5,11 +5,11 @@ so a page cannot forget the scope, and selects the related rows its rows
 print, so a page of 50 cases costs the same queries as a page of 5.
 """
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -416,25 +416,60 @@ def unit_action_counts(user) -> dict[str, int]:
     )
 
 
-def overdue_board(user) -> list[dict]:
+OVERDUE_BOARD_ROWS = 10  # cases shown per unit
+OVERDUE_BOARD_GROUPS = 50  # units shown, those with the most overdue cases first
+
+
+@dataclass
+class OverdueBoard:
+    groups: list  # [{"unit", "cases": [{"case", "days"}], "count", "max_days", "more"}]
+    total: int  # overdue cases in the subtree
+    other_groups: int  # units not shown (fewer overdue cases than those shown)
+    other_cases: int  # their overdue cases
+
+
+def overdue_board(user, per_group: int | None = None, max_groups: int | None = None) -> OverdueBoard:
     """Overdue open cases of the staff member's subtree grouped by lead unit
-    (cases still waiting for assignment grouped under "未交办"). Two queries."""
+    (cases still waiting for assignment grouped under "未交办"): the units with
+    the most overdue cases first, each with its count and longest delay and
+    its most overdue cases. A province has thousands of units and tens of
+    thousands of overdue cases, so the board is bounded (``per_group`` cases
+    of ``max_groups`` units) and says how many more there are; the rest is
+    one click away in the filtered case list. Two queries."""
+    per_group = per_group or OVERDUE_BOARD_ROWS
+    max_groups = max_groups or OVERDUE_BOARD_GROUPS
     today = timezone.localdate()
-    qs = (
-        access.cases_for_staff(user)
-        .exclude(state__in=FINAL_STATES)
-        .filter(deadline__lt=today)
-        .select_related("lead_unit", "region")
-        .order_by("lead_unit__name", "deadline", "id")
+    overdue = access.cases_for_staff(user).exclude(state__in=FINAL_STATES).filter(deadline__lt=today)
+    totals = list(overdue.order_by().values("lead_unit", "lead_unit__name").annotate(count=Count("pk"), oldest=models.Min("deadline")))
+    totals.sort(key=lambda row: (-row["count"], row["lead_unit__name"] or ""))
+    shown, hidden = totals[:max_groups], totals[max_groups:]
+    board = OverdueBoard(
+        groups=[],
+        total=sum(row["count"] for row in totals),
+        other_groups=len(hidden),
+        other_cases=sum(row["count"] for row in hidden),
     )
-    groups: OrderedDict = OrderedDict()
-    for case in qs:
-        key = case.lead_unit_id or 0
-        if key not in groups:
-            groups[key] = {"unit": case.lead_unit, "cases": [], "count": 0, "max_days": 0}
-        g = groups[key]
-        days = (today - case.deadline).days
-        g["cases"].append({"case": case, "days": days})
-        g["count"] += 1
-        g["max_days"] = max(g["max_days"], days)
-    return sorted(groups.values(), key=lambda g: (-g["count"], str(g["unit"] or "")))
+    if not shown:
+        return board
+    units = [row["lead_unit"] for row in shown if row["lead_unit"] is not None]
+    in_shown = Q(lead_unit__in=units)
+    if any(row["lead_unit"] is None for row in shown):
+        in_shown |= Q(lead_unit__isnull=True)
+    worst = (
+        overdue.filter(in_shown)
+        .select_related("lead_unit", "region")
+        .annotate(rank=models.Window(RowNumber(), partition_by=[F("lead_unit")], order_by=[F("deadline").asc(), F("id").asc()]))
+        .filter(rank__lte=per_group)
+        .order_by("deadline", "id")
+    )
+    groups = {
+        row["lead_unit"]: {"unit": None, "cases": [], "count": row["count"], "max_days": (today - row["oldest"]).days} for row in shown
+    }
+    for case in worst:
+        group = groups[case.lead_unit_id]
+        group["unit"] = case.lead_unit
+        group["cases"].append({"case": case, "days": (today - case.deadline).days})
+    for group in groups.values():
+        group["more"] = group["count"] - len(group["cases"])
+    board.groups = list(groups.values())  # in the order of ``shown``
+    return board

@@ -256,6 +256,21 @@ def test_overdue_board_groups_overdue_cases_by_unit(staff_client, world):
     assert {g["unit"].pk: g["count"] for g in groups} == {world.unit_a.pk: 1, world.unit_b.pk: 1}
     page = response.content.decode()
     assert late_a.tracking_code_display in page and on_time.tracking_code_display not in page
+    assert "还有" not in page  # every overdue case is on the board
+
+
+def test_overdue_board_links_to_the_rest_of_a_long_group(staff_client, world, monkeypatch):
+    from proposals import selectors
+
+    monkeypatch.setattr(selectors, "OVERDUE_BOARD_ROWS", 1)
+    late = [case_in_state(world, CaseState.IN_HANDLING) for _ in range(3)]
+    Case.objects.filter(pk__in=[c.pk for c in late]).update(deadline=dt.date(2024, 5, 6))
+    page = staff_client.get(reverse("admin:proposals_case_overdue_board")).content.decode()
+    assert "还有 2 件" in page
+    link = f"?overdue=yes&amp;queue=all&amp;lead_unit={world.unit_a.pk}"
+    assert link in page
+    listed = staff_client.get(reverse(CHANGELIST) + link.replace("&amp;", "&")).context["cl"].result_list
+    assert {c.pk for c in listed} == {c.pk for c in late}
 
 
 def test_events_of_admin_actions_name_the_staff_member(staff_client, world):

@@ -49,8 +49,8 @@ def test_overdue_board_and_unit_counts_respect_scope(world):
 
     late = case_in_state(world, CaseState.IN_HANDLING)
     Case.objects.filter(pk=late.pk).update(deadline=dt.date(2024, 1, 1))
-    assert selectors.overdue_board(world.other_staff) == []
-    board = selectors.overdue_board(world.staff)
+    assert selectors.overdue_board(world.other_staff).groups == []
+    board = selectors.overdue_board(world.staff).groups
     assert board[0]["unit"] == world.unit_a and board[0]["cases"][0]["case"].pk == late.pk
     assert selectors.unit_action_counts(world.unit_a_user)["overdue"] == 1
     assert selectors.unit_action_counts(world.unit_b_user)["overdue"] == 0
@@ -76,3 +76,32 @@ def test_case_choice_labels_match_djangos_and_follow_the_language(world):
                     assert ours == django, (lang, field, value)
     case.state = "gone"
     assert case.get_state_display() == "gone"
+
+
+def test_overdue_board_shows_the_most_overdue_of_each_unit_and_counts_the_rest(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from proposals.models import Case
+
+    cases = [case_in_state(world, CaseState.IN_HANDLING) for _ in range(4)]
+    for i, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(deadline=dt.date(2024, 1, 1) + dt.timedelta(days=i))
+    board = selectors.overdue_board(world.staff, per_group=2)
+    [group] = board.groups
+    assert group["unit"] == world.unit_a and group["count"] == 4 and group["more"] == 2
+    assert [row["case"].pk for row in group["cases"]] == [cases[0].pk, cases[1].pk]  # the longest overdue first
+    assert group["max_days"] == (timezone.localdate() - dt.date(2024, 1, 1)).days
+    assert (board.total, board.other_groups, board.other_cases) == (4, 0, 0)
+    # Another unit with fewer overdue cases, beyond the units shown: counted, not listed.
+    other = case_in_state(world, CaseState.ASSIGNED)
+    actions.case_reassign(case_id=other.pk, user=world.staff, lead_unit_id=world.unit_b.pk, reason="调整")
+    Case.objects.filter(pk=other.pk).update(deadline=dt.date(2024, 3, 1))
+    unassigned = case_in_state(world, CaseState.ACCEPTED)
+    Case.objects.filter(pk=unassigned.pk).update(deadline=dt.date(2024, 3, 1))
+    board = selectors.overdue_board(world.staff, per_group=2, max_groups=2)
+    assert [g["count"] for g in board.groups] == [4, 1] and board.groups[0]["unit"] == world.unit_a
+    assert (board.total, board.other_groups, board.other_cases) == (6, 1, 1)
+    everyone = selectors.overdue_board(world.staff)
+    assert {g["unit"].pk if g["unit"] else None for g in everyone.groups} == {world.unit_a.pk, world.unit_b.pk, None}
