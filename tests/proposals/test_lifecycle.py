@@ -337,3 +337,16 @@ def test_one_statement_insert_writes_what_two_saves_write(world, monkeypatch):
         ).created
         is False
     )
+
+
+def test_case_and_event_keep_djangos_save_which_the_one_statement_insert_mirrors():
+    """case_create writes the case and its first event without Model.save on
+    PostgreSQL (values and signals as save() makes them). A save() override
+    added to either model would be skipped there: extend
+    proposals.services.intake._insert_case_and_event with it, then this test."""
+    from django.db import models
+
+    from proposals.models import Case, CaseEvent
+
+    assert Case.save is models.Model.save and CaseEvent.save is models.Model.save
+    assert Case.save_base is models.Model.save_base and CaseEvent.save_base is models.Model.save_base
