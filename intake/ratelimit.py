@@ -72,6 +72,9 @@ def hit_all(events: list[tuple[str, str, tuple[int, int]]]) -> bool:
     return all(int(value) <= count for value, (_scope, _ident, (count, _window)) in zip(values, events, strict=True))
 
 
+_DECR_IF_EXISTS = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return false"
+
+
 def refund(events: list[tuple[str, str, tuple[int, int]]]) -> None:
     """Give back one count of each event (``hit_all`` counted a submission
     that turned out to be a repeat of an earlier one)."""
@@ -84,9 +87,11 @@ def refund(events: list[tuple[str, str, tuple[int, int]]]) -> None:
                 except ValueError:  # the window has expired meanwhile
                     pass
             return
+        # DECR only a window that still exists: a plain DECR on an expired key
+        # would create it at -1 with no expiry (a lasting extra allowance).
         pipe = client.pipeline(transaction=False)
         for scope, ident, _limit in events:
-            pipe.decr(backend.make_and_validate_key(_key(scope, ident)))
+            pipe.eval(_DECR_IF_EXISTS, 1, backend.make_and_validate_key(_key(scope, ident)))
         pipe.execute()
     except Exception:  # noqa: BLE001 - a lost refund only makes a limit a little stricter
         logger.warning("rate limit cache unavailable; refund of %s skipped", [e[0] for e in events], exc_info=True)

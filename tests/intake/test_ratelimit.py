@@ -105,3 +105,19 @@ def test_submission_is_accepted_when_the_cache_is_down(client, station, settings
         response = client.post(url, kiosk_data(key))
     assert response.status_code == 302
     assert Case.objects.count() == 1
+
+
+def test_a_refund_after_the_window_expired_leaves_no_counter_behind():
+    """Giving a count back to a window that has expired must not start a
+    negative counter that never expires."""
+    from django.core.cache import cache as default_cache
+
+    events = [("ip", "10.9.8.7", (5, 60))]
+    key = ratelimit._key("ip", "10.9.8.7")
+    assert ratelimit.hit_all(events)
+    assert default_cache.get(key) == 1
+    ratelimit.refund(events)
+    assert default_cache.get(key) == 0
+    default_cache.delete(key)  # the window expires
+    ratelimit.refund(events)
+    assert default_cache.get(key) is None
