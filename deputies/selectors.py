@@ -100,8 +100,9 @@ def _branches(deputy: Deputy, role: str) -> list[Q]:
         # invitation, a new opinion addressed to them nobody has reviewed yet.
         "action": lambda: [_to_rate_q(deputy), _invited_q(deputy), _new_opinion_q(deputy)],
     }
-    every = lambda: [Q(responsible_deputy=deputy), Q(addressed_deputy=deputy), _signed_q(deputy)]  # noqa: E731
-    return roles.get(role, every)()
+    if role in roles:
+        return roles[role]()
+    return [Q(responsible_deputy=deputy), Q(addressed_deputy=deputy), _signed_q(deputy)]
 
 
 LIST_ORDER = ("-submitted_at", "-id")

@@ -7,8 +7,7 @@ from pathlib import Path
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from congress_portal.admin_filters import fixed_choices_filter
-from congress_portal.pagination import EstimatedCountPaginator
+from congress_portal.admin_lists import LargeTableAdminMixin, fixed_choices_filter
 from proposals.models.cases import DeadlineKind
 from regions.scoping import scope_queryset, sees_everything
 
@@ -33,15 +32,6 @@ def message_kinds() -> list[tuple[str, str]]:
 def reminder_kinds() -> list[tuple[str, str]]:
     # "before_3", "before_1"… (working days before, per deadline policy) are one family.
     return [("before_", str(ReminderKind.BEFORE.label))] + [(k.value, str(k.label)) for k in ReminderKind if k != ReminderKind.BEFORE]
-
-
-class LargeTableAdminMixin:
-    """Outbox and reminders grow by hundreds of thousands of rows a year: no
-    full COUNT(*), no facet counts, filters that do not scan for their values."""
-
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    paginator = EstimatedCountPaginator
 
 
 class StaffReadOnlyMixin:

@@ -33,8 +33,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from congress_portal.admin_filters import fixed_choices_filter
-from congress_portal.pagination import EstimatedCountPaginator
+from congress_portal.admin_lists import LargeTableAdminMixin, fixed_choices_filter
 from regions.admin_scoping import RegionScopedAdminMixin
 from regions.models import Region, RegionLevel
 from regions.scoping import scope_queryset, sees_everything, user_region_prefix
@@ -465,7 +464,7 @@ class IndexedSortChangeList(ChangeList):
 
 
 @admin.register(Case)
-class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "region"
     form = CaseAdminForm
     change_form_template = "admin/proposals/case/change_form.html"
@@ -487,8 +486,6 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     # submission time (case_submitted_id). Sorting a million cases by title
     # or station means reading and sorting them all; the filters cover those.
     sortable_by = ("code_col", "deadline_col")
-    # Facet counts are one COUNT per filter choice over the whole table.
-    show_facets = admin.ShowFacets.NEVER
     list_filter = (
         QueueFilter,
         "state",
@@ -507,8 +504,6 @@ class CaseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     search_help_text = _("输入查询码（如 ABCD-EFGH）精确查找，或输入标题、内容中的文字")
     ordering = ("-submitted_at", "-id")
     list_per_page = 50
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     actions = ["assign_to_unit"]
     readonly_fields = (
         # Grouped as residents, the list and the action pages show it (ABCD-EFGH).
@@ -915,7 +910,7 @@ def event_action_choices() -> list[tuple[str, str]]:
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     """The audit trail, read-only."""
 
     region_field = "case__region"
@@ -923,20 +918,14 @@ class CaseEventAdmin(ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmi
     list_filter = (fixed_choices_filter("action", _("操作"), lambda: event_action_choices()),)
     list_select_related = ("case", "actor")
     search_fields = ("=case__tracking_code",)
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    paginator = EstimatedCountPaginator
 
 
 @admin.register(PhoneRevealLog)
-class PhoneRevealLogAdmin(ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
+class PhoneRevealLogAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "case__region"
     list_display = ("created_at", "case", "user", "reason")
     list_select_related = ("case", "user")
     search_fields = ("=case__tracking_code", "user__username")
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    paginator = EstimatedCountPaginator
 
 
 @admin.register(Category)

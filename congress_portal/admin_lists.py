@@ -1,4 +1,6 @@
-"""List filters that do not read the table to find their choices.
+"""Admin lists of big tables (cases, their history, the outbox, reminders):
+no full ``COUNT(*)``, no facet counts, and list filters that do not read the
+table to find their choices.
 
 Django's default filter for a field without ``choices`` (``AllValuesFieldListFilter``)
 runs ``SELECT DISTINCT field FROM table`` on every page view: on the 7-million-row
@@ -9,6 +11,18 @@ Where the values are known to the code, the filter lists them instead.
 from collections.abc import Callable, Iterable
 
 from django.contrib import admin
+
+from .pagination import EstimatedCountPaginator
+
+
+class LargeTableAdminMixin:
+    """For a table of hundreds of thousands of rows or more: counted by the
+    planner's estimate when an exact count would read it all, no second
+    unfiltered count, no facet counts (one COUNT per filter choice)."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
 
 
 def fixed_choices_filter(
