@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ..models import Case, CaseAssignment, CaseEvent
 from ..models.cases import FINAL_STATES
+from ..signals import case_event_committed
 from ..workflow import (
     EVENTS,
     MSG_NO_PERMISSION,
@@ -23,7 +24,6 @@ from ..workflow import (
     TRANSITIONS,
     WorkflowError,
 )
-from ..signals import case_event_committed
 
 logger = logging.getLogger(__name__)
 
