@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.crypto import mask_phone
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("电子邮件")
@@ -79,7 +81,6 @@ class Message(models.Model):
 
     @property
     def address_display(self) -> str:
-        from accounts.crypto import mask_phone
 
         if self.to_resident:
             return self.case.phone_masked if self.case_id else ""

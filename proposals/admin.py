@@ -23,7 +23,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,11 +38,15 @@ from congress_portal.admin_lists import LargeTableAdminMixin, fixed_choices_filt
 from regions.admin_scoping import RegionScopedAdminMixin
 from regions.models import Region, RegionLevel
 from regions.scoping import scope_queryset, sees_everything, user_region_prefix
+from stations.models import Station
+from units.admin import HandlingUnitAdmin
+from units.models import HandlingUnit
 
 from . import access, selectors
 from . import forms as action_forms
 from .models import (
     Case,
+    CaseAssignment,
     CaseEvent,
     CaseKind,
     CaseState,
@@ -235,7 +240,6 @@ class StationFilter(_ScopedChoiceFilter):
     field = "station"
 
     def choice_queryset(self, request):
-        from stations.models import Station
 
         return scope_queryset(Station.objects.all(), request.user, "region").only("pk", "name").order_by("name")
 
@@ -246,7 +250,6 @@ class LeadUnitFilter(_ScopedChoiceFilter):
     field = "lead_unit"
 
     def choice_queryset(self, request):
-        from units.models import HandlingUnit
 
         return scope_queryset(HandlingUnit.objects.all(), request.user, "region").only("pk", "name", "short_name").order_by("name")
 
@@ -968,3 +971,35 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         policy = DeadlinePolicy.current()
         return HttpResponseRedirect(reverse("admin:proposals_deadlinepolicy_change", args=[policy.pk]))
+
+
+# --- the roster's admin, extended with what the case core knows ------------------------------
+
+
+class HandlingUnitCasesAdmin(HandlingUnitAdmin):
+    """The handling units list with each unit's open lead cases. The roster
+    (``units``) knows nothing of cases, so the case core re-registers the
+    unit admin with the count added."""
+
+    list_display = (*HandlingUnitAdmin.list_display[:-1], "active_cases", HandlingUnitAdmin.list_display[-1])
+
+    def get_queryset(self, request):
+        # Open lead assignments per unit, counted in the list query itself:
+        # for each listed unit, its open assignments only (index
+        # assignment_unit_open), not a GROUP BY over every assignment ever made.
+        open_lead = (
+            CaseAssignment.objects.filter(unit=OuterRef("pk"), is_active=True, case_open=True, role=UnitRole.LEAD)
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(_active_cases=Coalesce(Subquery(open_lead), 0))
+
+    @admin.display(description=_("在办案件"), ordering="_active_cases")
+    def active_cases(self, obj):
+        return obj._active_cases
+
+
+admin.site.unregister(HandlingUnit)
+admin.site.register(HandlingUnit, HandlingUnitCasesAdmin)

@@ -8,7 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deputies.models import Deputy
+from deputies.scoping import scope_deputies
 from regions.scoping import scope_queryset
+from units.models import HandlingUnit
 
 from .models import Case, ContactParty, ContactWay, ReplyClass, SupervisionKind, SupervisionLevel
 from .tracking import normalize_tracking_code
@@ -71,8 +74,6 @@ def scoped_units(user, case: Case | None = None):
     """Active units of the user's subtree and units above the case's region."""
     from django.db.models import Q
 
-    from units.models import HandlingUnit
-
     qs = HandlingUnit.objects.filter(is_active=True).select_related("region")
     scoped = scope_queryset(qs, user, "region")
     if case is not None and case.region_id:
@@ -97,9 +98,6 @@ class AssignForm(forms.Form):
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
         if with_deputy and case is not None:
-            from deputies.models import Deputy
-            from deputies.scoping import scope_deputies
-
             deputies = Deputy.objects.filter(is_active=True)
             if case.station_id:
                 deputies = deputies.filter(stations=case.station_id)

@@ -14,10 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import crypto
 from deputies.models import Deputy
-from proposals.models import Case, CaseKind, Category, Channel
-from proposals.services.intake import case_create
 
 from .models import ReceptionDay, Station, StationMembership
 from .reception import next_reception_date
@@ -36,11 +33,6 @@ MSG_NOT_YET_HELD = _("接待日尚未到来，当天或之后才能填写接待�
 MSG_CANNOT_RECORD = _("只有报名该接待日的代表或本站联络员可以填写接待记录。")
 MSG_RESIDENTS_INVALID = _("接待群众人次应为 0 到 10000 之间的整数。")
 MSG_SUMMARY_REQUIRED = _("请填写接待情况。")
-MSG_TITLE_REQUIRED = _("请填写意见标题。")
-MSG_CONTENT_REQUIRED = _("请填写意见内容。")
-MSG_BAD_PHONE = _("手机号格式不正确，请填写 11 位手机号。")
-MSG_CONSENT_REQUIRED = _("留下姓名或电话须经群众同意个人信息使用。")
-MSG_BAD_CATEGORY = _("请选择有效的类别。")
 
 
 class ReceptionError(Exception):
@@ -111,7 +103,7 @@ def can_record(user, day: ReceptionDay) -> bool:
     return bool(user.is_authenticated and day.station.liaison_officer_id == user.pk)
 
 
-def _held_day_for_recorder(user, reception_day_id: int, *, lock: bool = False) -> ReceptionDay:
+def held_day_for_recorder(user, reception_day_id: int, *, lock: bool = False) -> ReceptionDay:
     qs = ReceptionDay.objects.select_related("station")
     if lock:
         qs = qs.select_for_update(of=("self",))
@@ -131,64 +123,10 @@ def reception_record(*, user, reception_day_id: int, residents_received: int, su
     if not summary:
         raise ReceptionError(MSG_SUMMARY_REQUIRED)
     with transaction.atomic():
-        day = _held_day_for_recorder(user, reception_day_id, lock=True)
+        day = held_day_for_recorder(user, reception_day_id, lock=True)
         day.residents_received = residents_received
         day.summary = summary
         day.recorded_by = user
         day.recorded_at = timezone.now()
         day.save(update_fields=["residents_received", "summary", "recorded_by", "recorded_at"])
     return day
-
-
-def reception_opinion_create(
-    *,
-    user,
-    reception_day_id: int,
-    title: str,
-    content: str,
-    category_id: int | None = None,
-    resident_name: str = "",
-    phone: str = "",
-    address: str = "",
-    consent_given: bool = False,
-    submission_key: str | None = None,
-) -> Case:
-    """Enter an opinion collected on the reception day as a case (channel
-    "reception"), received on the day's date. Entered by a deputy, the case
-    is addressed to that deputy, so it appears among their cases."""
-    title = (title or "").strip()
-    content = (content or "").strip()
-    resident_name = (resident_name or "").strip()
-    if not title:
-        raise ReceptionError(MSG_TITLE_REQUIRED)
-    if not content:
-        raise ReceptionError(MSG_CONTENT_REQUIRED)
-    phone = crypto.normalize_phone(phone)
-    if phone and not crypto.is_valid_mobile(phone):
-        raise ReceptionError(MSG_BAD_PHONE)
-    if (phone or resident_name) and not consent_given:
-        raise ReceptionError(MSG_CONSENT_REQUIRED)
-    category = None
-    if category_id:
-        category = Category.objects.filter(pk=category_id, is_active=True).first()
-        if category is None:
-            raise ReceptionError(MSG_BAD_CATEGORY)
-    day = _held_day_for_recorder(user, reception_day_id)
-    deputy = getattr(user, "deputy", None)
-    return case_create(
-        kind=CaseKind.OPINION,
-        title=title,
-        content=content,
-        channel=Channel.RECEPTION,
-        station=day.station,
-        category=category,
-        address=(address or "").strip(),
-        addressed_deputy=deputy,
-        resident_name=resident_name,
-        phone=phone,
-        consent_given=consent_given,
-        received_on=day.date,
-        submitted_by=user,
-        submission_key=submission_key,
-        actor_label=str(_("代表")) if deputy is not None else str(_("联络员")),
-    ).case

@@ -191,7 +191,7 @@ def test_public_pages_are_reachable_anonymously(client, samples):
 
 def test_allowlist_names_only_public_pages():
     # Workspaces, admin and the liaison officers' paper entry are never public.
-    for name in ("admin:index", "deputy_workspace:home", "unit:home", "intake:paper", "notifications:list", "api:case-list"):
+    for name in ("admin:index", "deputy_workspace:home", "unit:home", "station_workspace:home", "notifications:list", "api:case-list"):
         assert not is_public(name), name
     assert re.fullmatch(r"[\w:*\-]+", "".join(PUBLIC))
 

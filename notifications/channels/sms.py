@@ -25,6 +25,7 @@ import urllib.request
 import uuid
 
 from accounts.crypto import mask_phone
+from proposals.services.intake import case_phone
 
 from ..conf import sms_settings
 
@@ -49,8 +50,6 @@ def resolve_phone(message) -> str:
     """The number to send to. A resident's number is decrypted only here, at
     the moment of sending; it is never copied into the outbox."""
     if message.to_resident:
-        from proposals.services.intake import case_phone
-
         phone = case_phone(message.case) if message.case_id else ""
     else:
         phone = message.address or (message.recipient.mobile if message.recipient_id else "")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from deputies.models import Deputy
 from proposals.models import Case, CaseState
 from stations.models import ReceptionDay, ReceptionRule, ReceptionSubscription, Station
+from stations.reception import next_reception_date
 
 from .. import conf, recipients
 from ..models import Channel, Message, SweepState
@@ -179,18 +180,13 @@ def _upcoming_receptions(today: dt.date) -> list[tuple[Station, dt.date, Recepti
     for rd in scheduled:
         if rd.date - dt.timedelta(days=rd.station.reception_announce_days) <= today:
             out[(rd.station_id, rd.date)] = (rd.station, rd.date, rd)
-    try:
-        from stations.reception import next_reception_date
-    except ImportError:  # pragma: no cover - the rule helper belongs to stations
-        next_reception_date = None
-    if next_reception_date is not None:
-        ruled = Station.objects.filter(
-            is_active=True, reception_rule__in=[ReceptionRule.MONTHLY, ReceptionRule.WEEKLY], subscriptions__isnull=False
-        ).distinct()
-        for station in ruled:
-            day = next_reception_date(station, after=today)
-            if day and day - dt.timedelta(days=station.reception_announce_days) <= today and (station.pk, day) not in out:
-                out[(station.pk, day)] = (station, day, None)
+    ruled = Station.objects.filter(
+        is_active=True, reception_rule__in=[ReceptionRule.MONTHLY, ReceptionRule.WEEKLY], subscriptions__isnull=False
+    ).distinct()
+    for station in ruled:
+        day = next_reception_date(station, after=today)
+        if day and day - dt.timedelta(days=station.reception_announce_days) <= today and (station.pk, day) not in out:
+            out[(station.pk, day)] = (station, day, None)
     return sorted(out.values(), key=lambda t: (t[1], t[0].pk))
 
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regions.models import Region
+
 
 def _choice_label(choices, value) -> str:
     """The label of ``value`` (as ``get_FOO_display`` gives it: the value
@@ -81,7 +83,6 @@ class CaseQuerySet(models.QuerySet):
 
     def in_region(self, region):
         """Cases in a region subtree (uses case_region and region_code_prefix)."""
-        from regions.models import Region
 
         return self.filter(region__in=Region.objects.filter(code__startswith=region.prefix).values("pk"))
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import DutyActivity, DutyKind
-from deputies.selectors import duty_record
 from deputies.services import DutyError, duty_activity_create
 from proposals.models import CaseSigner, CaseState, Rating, SignerRole, SignerStatus
 from proposals.services import actions
@@ -17,6 +16,7 @@ from proposals.services.suggestions import suggestion_create
 from stations.models import ReceptionDay
 from tests.deputies.conftest import badge_query_cost
 from tests.proposals.builders import case_in_state
+from workspaces.deputy.selectors import duty_record
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ def home(request):
     if not units:
         # Not a unit member (a deputy or liaison following a link): the
         # message only, no empty workspace, as /deputy/ does for non-deputies.
-        return render(request, "units/no_unit.html", status=403)
+        return render(request, "workspaces/unit/no_unit.html", status=403)
     form = UnitCaseFilterForm(request.GET or None)
     qs = selectors.unit_case_list(request.user, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -44,7 +44,7 @@ def home(request):
         "today": timezone.localdate(),
         "querystring": _querystring(request),
     }
-    return render(request, "units/home.html", context)
+    return render(request, "workspaces/unit/home.html", context)
 
 
 def _querystring(request) -> str:
@@ -103,7 +103,7 @@ def _load(request, pk):
 @login_required
 def case_detail(request, pk):
     case = _load(request, pk)
-    return render(request, "units/case_detail.html", _case_context(request, case))
+    return render(request, "workspaces/unit/case_detail.html", _case_context(request, case))
 
 
 def _done(request, case, message):
@@ -133,7 +133,7 @@ def dispute(request, pk):
     case = _load(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return render(request, "units/case_detail.html", _case_context(request, case, dispute_form=form), status=400)
+        return render(request, "workspaces/unit/case_detail.html", _case_context(request, case, dispute_form=form), status=400)
     try:
         actions.case_dispute(
             case_id=case.pk,
@@ -152,7 +152,7 @@ def add_contact(request, pk):
     case = _load(request, pk)
     form = ContactForm(request.POST)
     if not form.is_valid():
-        return render(request, "units/case_detail.html", _case_context(request, case, contact_form=form), status=400)
+        return render(request, "workspaces/unit/case_detail.html", _case_context(request, case, contact_form=form), status=400)
     try:
         actions.case_add_contact(case_id=case.pk, user=request.user, **form.cleaned_data)
     except WorkflowError as exc:
@@ -166,7 +166,7 @@ def reply(request, pk):
     case = _load(request, pk)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "units/case_detail.html", _case_context(request, case, reply_form=form), status=400)
+        return render(request, "workspaces/unit/case_detail.html", _case_context(request, case, reply_form=form), status=400)
     data = form.cleaned_data
     try:
         actions.case_reply(
@@ -181,7 +181,7 @@ def reply(request, pk):
         # Shown above the page (the form may not be on it for this user) and
         # the typed reply is kept in the form.
         messages.error(request, str(exc))
-        return render(request, "units/case_detail.html", _case_context(request, case, reply_form=form), status=400)
+        return render(request, "workspaces/unit/case_detail.html", _case_context(request, case, reply_form=form), status=400)
     return _done(request, case, _("答复已提交。"))
 
 
@@ -194,7 +194,7 @@ def reveal_phone(request, pk):
         phone = actions.case_reveal_phone(case_id=case.pk, user=request.user, reason=_("承办单位回访"))
     except WorkflowError as exc:
         return _refused(request, case, exc)
-    return render(request, "units/case_detail.html", _case_context(request, case, full_phone=phone))
+    return render(request, "workspaces/unit/case_detail.html", _case_context(request, case, full_phone=phone))
 
 
 def case_url(case) -> str:

@@ -20,18 +20,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from congress_portal.qr import absolute_url, qr_svg_inline
+from deputies.models import DutyActivity
+from deputies.services import DutyError, duty_activity_create, duty_activity_delete
 from proposals.access import access_case_for_deputy
 from proposals.models import CaseKind, CaseState, SignerRole, SignerStatus
 from proposals.services import actions
+from proposals.services.intake import reception_opinion_create
 from proposals.services.suggestions import suggestion_create, suggestion_respond
 from proposals.workflow import EVENTS, WorkflowError
 from stations.models import StationMembership
-from stations.services import ReceptionError, reception_opinion_create, reception_record, reception_signup, reception_withdraw
+from stations.services import ReceptionError, reception_record, reception_signup, reception_withdraw
 
 from . import selectors
-from .models import DutyActivity
-from .services import DutyError, deputy_phone_reveal, duty_activity_create, duty_activity_delete
-from .workspace_forms import (
+from .forms import (
     CaseFilterForm,
     ContactForm,
     DutyActivityForm,
@@ -45,6 +46,7 @@ from .workspace_forms import (
     SuggestionForm,
     SupervisionRequestForm,
 )
+from .services import deputy_phone_reveal
 
 PAGE_SIZE = 20
 BADGE_TEMPLATE = "notifications/_badge.html"
@@ -69,7 +71,7 @@ def deputy_required(view):
             return redirect_to_login(request.get_full_path())
         deputy = selectors.workspace_deputy(request.user)
         if deputy is None:
-            return render(request, "deputies/workspace/not_deputy.html", status=403)
+            return render(request, "workspaces/deputy/not_deputy.html", status=403)
         request.deputy = deputy
         return view(request, *args, **kwargs)
 
@@ -79,7 +81,7 @@ def deputy_required(view):
 def _render(request, template: str, context: dict, status: int = 200):
     context.setdefault("deputy", request.deputy)
     context.setdefault("badge_template", _badge_template())
-    return render(request, f"deputies/workspace/{template}", context, status=status)
+    return render(request, f"workspaces/deputy/{template}", context, status=status)
 
 
 # --- My cases ------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
+from deputies.models import DutyKind
 from proposals.models import Category, ContactParty, ContactWay, Rating
 
-from .models import DutyKind
 from .selectors import ROLE_CHOICES, STATE_CHOICES
 
 MSG_FUTURE = _("日期不能晚于今天。")

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deputies.models import Deputy, DutyActivity, DutyKind, Mandate
 from proposals.access import cases_for_deputy
 from proposals.models import (
     Case,
@@ -36,8 +37,6 @@ from proposals.tracking import LENGTH as TRACKING_CODE_LENGTH
 from proposals.tracking import normalize_tracking_code
 from stations.models import ReceptionDay, Station, StationMembership
 from stations.reception import describe_rule, next_reception_date
-
-from .models import Deputy, DutyActivity, DutyKind, Mandate
 
 # --- My cases -------------------------------------------------------------------------
 
