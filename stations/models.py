@@ -158,6 +158,12 @@ class ReceptionDay(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
+    # Who actually received residents (the liaison officer's record); the
+    # sign-ups above stay as the deputies' own plan.
+    attended = models.ManyToManyField("deputies.Deputy", verbose_name=_("实到代表"), blank=True, related_name="receptions_attended")
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("安排人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("接待日")
@@ -187,3 +193,47 @@ class ReceptionSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id}"
+
+
+class StationPost(models.Model):
+    """An activity post of the station (宣传站): what the station did, shown
+    on its public page, newest first."""
+
+    MAX_PHOTOS = 9
+
+    station = models.ForeignKey(Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="posts")
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"))
+    date = models.DateField(_("活动日期"))
+    deputies = models.ManyToManyField("deputies.Deputy", verbose_name=_("参加代表"), blank=True, related_name="station_posts")
+    is_published = models.BooleanField(_("公开"), default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    # The form's one-time key: a second tap (or a resent POST) finds the post
+    # the first one made instead of making another.
+    submission_key = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("站点活动")
+        verbose_name_plural = _("站点活动")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["station", "-date", "-id"], name="station_post_newest")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StationPostPhoto(models.Model):
+    post = models.ForeignKey(StationPost, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to="station_posts/%Y/%m/")
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}#{self.order}"

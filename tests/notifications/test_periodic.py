@@ -65,9 +65,10 @@ def test_rule_based_reception_day_is_announced_by_its_station_setting(world):
         region=world.regions["township"], reception_rule=ReceptionRule.MONTHLY, reception_day=20, reception_announce_days=5
     )
     ReceptionSubscription.objects.create(station=station, email="wang@example.cn")
-    reception_announcements_send(now=at(dt.date(2024, 10, 14), 9))
+    # 20 October 2024 is a Sunday: the rule's day moves to Monday the 21st.
+    reception_announcements_send(now=at(dt.date(2024, 10, 15), 9))
     assert not Message.objects.filter(kind="reception_announcement").exists()
-    reception_announcements_send(now=at(dt.date(2024, 10, 15), 9))  # 20th − 5 days
+    reception_announcements_send(now=at(dt.date(2024, 10, 16), 9))  # 21st − 5 days
     assert Message.objects.filter(kind="reception_announcement", address="wang@example.cn").count() == 1
 
 

@@ -36,7 +36,7 @@ from proposals.services.suggestions import UNUSABLE_OPINION_STATES
 from proposals.tracking import LENGTH as TRACKING_CODE_LENGTH
 from proposals.tracking import normalize_tracking_code
 from stations.models import ReceptionDay, Station, StationMembership
-from stations.reception import describe_rule, next_reception_date
+from stations.reception import describe_rule, reception_dates
 
 # --- My cases -------------------------------------------------------------------------
 
@@ -426,17 +426,7 @@ class StationCalendar:
     rule: str = ""
 
 
-def rule_dates(station: Station, start: dt.date, end: dt.date) -> list[dt.date]:
-    """Dates the station's reception rule yields in [start, end]."""
-    out: list[dt.date] = []
-    current = start
-    for _i in range(60):
-        nxt = next_reception_date(station, after=current)  # on or after
-        if nxt is None or nxt > end or nxt < current:
-            break
-        out.append(nxt)
-        current = nxt + dt.timedelta(days=1)
-    return out
+rule_dates = reception_dates  # dates the station's rule yields in [start, end], working days only
 
 
 def my_station_calendars(user, today: dt.date | None = None) -> list[StationCalendar]:
