@@ -3,20 +3,14 @@ service, render). Every view runs through ``deputy_required`` and every
 object is fetched through an access function, so another deputy's case,
 reception day or duty entry is a 404."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from congress_portal.qr import absolute_url, qr_svg_inline
@@ -31,6 +25,7 @@ from proposals.workflow import EVENTS, WorkflowError
 from stations.models import StationMembership
 from stations.services import ReceptionError, reception_record, reception_signup, reception_withdraw
 
+from ..access import workspace_view
 from . import selectors
 from .forms import (
     CaseFilterForm,
@@ -49,38 +44,19 @@ from .forms import (
 from .services import deputy_phone_reveal
 
 PAGE_SIZE = 20
-BADGE_TEMPLATE = "notifications/_badge.html"
 
 
-def _badge_template() -> str:
-    """The notifications badge, once the notifications app provides it."""
-    try:
-        get_template(BADGE_TEMPLATE)
-    except TemplateDoesNotExist:
-        return ""
-    return BADGE_TEMPLATE
+def _deputy(request, **kwargs):
+    return selectors.workspace_deputy(request.user)
 
 
-def deputy_required(view):
-    """Anonymous users go to the login page; signed-in users who are not
-    deputies get a 403 page that says so."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        deputy = selectors.workspace_deputy(request.user)
-        if deputy is None:
-            return render(request, "workspaces/deputy/not_deputy.html", status=403)
-        request.deputy = deputy
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+# Anonymous users go to the login page; signed-in users who are not deputies
+# get a 403 page that says so (workspaces.access).
+deputy_required = workspace_view(_deputy, attr="deputy", denied_template="workspaces/deputy/not_deputy.html")
 
 
 def _render(request, template: str, context: dict, status: int = 200):
     context.setdefault("deputy", request.deputy)
-    context.setdefault("badge_template", _badge_template())
     return render(request, f"workspaces/deputy/{template}", context, status=status)
 
 

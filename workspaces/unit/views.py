@@ -6,13 +6,11 @@ Thin views: every case is fetched through ``access.access_case_for_unit``
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from proposals import access, selectors
@@ -20,19 +18,27 @@ from proposals.models import Case, CaseState, UnitRole
 from proposals.services import actions
 from proposals.workflow import EVENTS, Actor, WorkflowError
 
+from ..access import workspace_view
 from .forms import ContactForm, ReasonForm, ReplyForm, UnitCaseFilterForm
 
 PAGE_SIZE = 30
 
 
-@never_cache
-@login_required
+def _units(request, **kwargs):
+    # Not a unit member (a deputy or liaison following a link): the message
+    # only, no empty workspace, as /deputy/ does for non-deputies.
+    return list(request.user.handling_units.filter(is_active=True).order_by("name")) or None
+
+
+unit_required = workspace_view(_units, attr="units", denied_template="workspaces/unit/no_unit.html")
+# Case pages: the case itself is the check (access_case_for_unit: not one of
+# the user's units' cases, a 404), with no query spent on the unit list.
+unit_case_view = workspace_view(lambda request, **kwargs: True, attr="workspace_ok", denied_template="workspaces/unit/no_unit.html")
+
+
+@unit_required
 def home(request):
-    units = list(request.user.handling_units.filter(is_active=True).order_by("name"))
-    if not units:
-        # Not a unit member (a deputy or liaison following a link): the
-        # message only, no empty workspace, as /deputy/ does for non-deputies.
-        return render(request, "workspaces/unit/no_unit.html", status=403)
+    units = request.units
     form = UnitCaseFilterForm(request.GET or None)
     qs = selectors.unit_case_list(request.user, **form.filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -99,8 +105,7 @@ def _load(request, pk):
     return case
 
 
-@never_cache
-@login_required
+@unit_case_view
 def case_detail(request, pk):
     case = _load(request, pk)
     return render(request, "workspaces/unit/case_detail.html", _case_context(request, case))
@@ -116,7 +121,7 @@ def _refused(request, case, exc):
     return redirect("unit:case", pk=case.pk)
 
 
-@login_required
+@unit_case_view
 @require_POST
 def start_handling(request, pk):
     case = _load(request, pk)
@@ -127,7 +132,7 @@ def start_handling(request, pk):
     return _done(request, case, _("已签收，请抓紧办理。"))
 
 
-@login_required
+@unit_case_view
 @require_POST
 def dispute(request, pk):
     case = _load(request, pk)
@@ -146,7 +151,7 @@ def dispute(request, pk):
     return _done(request, case, _("交办异议已提交，等待交办机关调整。"))
 
 
-@login_required
+@unit_case_view
 @require_POST
 def add_contact(request, pk):
     case = _load(request, pk)
@@ -160,7 +165,7 @@ def add_contact(request, pk):
     return _done(request, case, _("沟通联系记录已保存。"))
 
 
-@login_required
+@unit_case_view
 @require_POST
 def reply(request, pk):
     case = _load(request, pk)
@@ -185,8 +190,7 @@ def reply(request, pk):
     return _done(request, case, _("答复已提交。"))
 
 
-@never_cache
-@login_required
+@unit_case_view
 @require_POST
 def reveal_phone(request, pk):
     case = _load(request, pk)
