@@ -59,3 +59,10 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
+
+
+def mask_name(name: str) -> str:
+    """A resident's name as shown to those who need not call back (PIPL):
+    the surname (first character) and one star, 王阿姨 → 王*, 欧阳修 → 欧*."""
+    name = (name or "").strip()
+    return f"{name[0]}*" if name else ""

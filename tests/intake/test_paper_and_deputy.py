@@ -99,14 +99,15 @@ def test_paper_page_query_count_does_not_grow_with_entries(client, station, offi
     client.force_login(officer)
     for _ in range(3):
         make_case(station=station, channel=Channel.PAPER)
-    # session, user, station, categories, deputies, recent entries
-    with django_assert_num_queries(6):
+    # session, user, station, categories, deputies, recent entries, unread
+    # notifications (the workspace header)
+    with django_assert_num_queries(7):
         client.get(paper_url(station))
     for _ in range(5):
         make_case(station=station, channel=Channel.PAPER)
-    # session, user, station, recent entries: the category and deputy lists
-    # read a moment ago are still in memory (intake.choices)
-    with django_assert_num_queries(4):
+    # session, user, station, recent entries, unread notifications: the
+    # category and deputy lists read a moment ago are still in memory (intake.choices)
+    with django_assert_num_queries(5):
         client.get(paper_url(station))
 
 
@@ -190,6 +191,7 @@ def test_staff_with_many_stations_search_and_page_through_them(client, station, 
     assert [s.code for s in found.context["stations"]] == ["many-42"]
     assert list(client.get(reverse("station_workspace:home"), {"q": "没有这个站"}).context["stations"]) == []
     assert client.get(reverse("station_workspace:home"), {"q": "x" * 500, "page": "zzz"}).status_code == 200
-    # session, user, the user's region (its subtree prefix), count, page: the same for 61 stations as for 2
-    with django_assert_num_queries(5):
+    # session, user, the user's region (its subtree prefix), count, page,
+    # unread notifications: the same for 61 stations as for 2
+    with django_assert_num_queries(6):
         client.get(reverse("station_workspace:home"), {"page": 2})

@@ -12,19 +12,13 @@ from accounts import crypto
 from deputies.models import DutyKind
 from proposals.models import Category, ContactParty, ContactWay, Rating
 
+from ..widgets import DateInput
 from .selectors import ROLE_CHOICES, STATE_CHOICES
 
 MSG_FUTURE = _("日期不能晚于今天。")
 MSG_UNSATISFIED_REASON = _("选择“不满意”时请写明理由。")
 MSG_PHONE = _("手机号格式不正确，请填写 11 位手机号。")
 MSG_CONSENT = _("留下姓名或电话须经群众同意个人信息使用。")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _past_or_today(value):
