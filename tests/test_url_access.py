@@ -37,6 +37,7 @@ PUBLIC = (
     "stations:poster",
     "stations:qr_svg",
     "stations:qr_png",
+    "stations:post_photo",  # photos of published activity posts
     "deputies:list",
     "deputies:detail",
     # Residents' intake: kiosk, deputy "给Ta留言" page and QR, tracking.
