@@ -39,6 +39,7 @@ class CaseFilterForm(forms.Form):
     category = forms.TypedChoiceField(label=_("类别"), coerce=int, required=False, empty_value=None)
     received_from = forms.DateField(label=_("收到日期从"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
+    overdue = forms.BooleanField(label=_("只看超期"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +57,7 @@ class CaseFilterForm(forms.Form):
             "category_id": data.get("category"),
             "received_from": data.get("received_from"),
             "received_to": data.get("received_to"),
+            "overdue": bool(data.get("overdue")),
         }
 
 

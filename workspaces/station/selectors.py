@@ -52,6 +52,8 @@ def station_cases(
     category_id: int | None = None,
     received_from: dt.date | None = None,
     received_to: dt.date | None = None,
+    overdue: bool = False,
+    today: dt.date | None = None,
 ) -> QuerySet:
     """The station's cases in every state, newest first, with the filters of
     the list page. ``q`` is a tracking code as read out (ABCD-EFGH, spaces,
@@ -73,6 +75,8 @@ def station_cases(
         where &= Q(received_on__gte=received_from)
     if received_to:
         where &= Q(received_on__lte=received_to)
+    if overdue:
+        where &= ~Q(state__in=FINAL_STATES) & Q(deadline__lt=today or timezone.localdate())
     return Case.objects.filter(where).select_related("category").only(*LIST_FIELDS).order_by("-submitted_at", "-id")
 
 

@@ -158,6 +158,7 @@ def station(request, code):
             "cases": page.object_list,
             "query": query.urlencode(),
             "counts": selectors.station_counts(station),
+            "month_start": timezone.localdate().replace(day=1),
             "section": "cases",
         },
     )
