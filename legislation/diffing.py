@@ -27,10 +27,15 @@ class Match:
     similarity: float
 
 
-def ratio(a: str, b: str) -> float:
+def ratio(a: str, b: str, floor: float = 0.0) -> float:
+    """Similarity in [0, 1]; below ``floor`` the cheap upper bounds answer
+    (0.0) without the full comparison (a 200-article law is 40,000 pairs)."""
     if a == b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if floor and (matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor):
+        return 0.0
+    return matcher.ratio()
 
 
 def match_articles(old_articles: list, new_articles: list) -> list[Match]:
@@ -38,7 +43,7 @@ def match_articles(old_articles: list, new_articles: list) -> list[Match]:
     pairs = []
     for i, old in enumerate(old_articles):
         for j, new in enumerate(new_articles):
-            r = ratio(old.text, new.text)
+            r = ratio(old.text, new.text, MATCH_RATIO)
             if r >= MATCH_RATIO:
                 # Prefer the higher ratio; on a tie, the same number.
                 pairs.append((r, old.number == new.number, i, j))

@@ -3,6 +3,7 @@
 (openpyxl; every text cell formula-escaped)."""
 
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -13,6 +14,9 @@ from openpyxl.styles import Alignment, Font
 from weasyprint import HTML
 
 from .models import AnchorState, ArticleSummary, Comment, Moderation, ProvisionKind
+
+# WeasyPrint logs every layout step at INFO; only its warnings matter here.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass

@@ -136,6 +136,7 @@ def draft_version_publish(*, draft: Draft, user, text: str, note: str = "") -> V
     """A new version: parse, match its articles to the current version's,
     record each article's change with its diff, and carry every comment and
     summary to the matching article (or mark it as on a removed article)."""
+    caller_draft = draft
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     parsed = parsing.parse_text(text)
     old_version = draft.current_version
@@ -191,11 +192,13 @@ def draft_version_publish(*, draft: Draft, user, text: str, note: str = "") -> V
             summary.save(update_fields=["provision"])
     draft.current_version = version
     draft.save(update_fields=["current_version"])
+    caller_draft.current_version = version  # the caller's object is not stale
     return VersionResult(version=version, carried=carried, orphaned=orphaned)
 
 
 @transaction.atomic
 def draft_window_extend(*, draft: Draft, user, new_closes_on: date, reason: str) -> WindowExtension:
+    caller_draft = draft
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     reason = (reason or "").strip()
     if not reason:
@@ -207,6 +210,7 @@ def draft_window_extend(*, draft: Draft, user, new_closes_on: date, reason: str)
     )
     draft.closes_on = new_closes_on
     draft.save(update_fields=["closes_on"])
+    caller_draft.closes_on = new_closes_on
     return ext
 
 
