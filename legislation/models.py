@@ -198,11 +198,11 @@ class AnchorState(models.TextChoices):
 
 class Comment(models.Model):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
-    version = models.ForeignKey(DraftVersion, verbose_name=_("针对的稿次"), on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(DraftVersion, verbose_name=_("针对的稿次"), on_delete=models.RESTRICT, related_name="+")
     # The article in the newest version it is about (carried forward); null =
     # the whole draft.
     provision = models.ForeignKey(
-        Provision, verbose_name=_("条文"), on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
+        Provision, verbose_name=_("条文"), on_delete=models.RESTRICT, null=True, blank=True, related_name="comments"
     )
     original_label = models.CharField(_("原条文编号"), max_length=20, blank=True)
     quote = models.CharField(_("所选文字"), max_length=500, blank=True)
@@ -298,7 +298,7 @@ class Report(models.Model):
     """意见汇总报告: a compiled snapshot, its files, and where it was sent."""
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="reports")
-    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(DraftVersion, on_delete=models.RESTRICT, related_name="+")
     station = models.ForeignKey(
         "stations.Station", verbose_name=_("联系点"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -343,3 +343,6 @@ class ContactRevealLog(models.Model):
         verbose_name = _("号码查看记录")
         verbose_name_plural = _("号码查看记录")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,7 @@ from weasyprint import HTML
 from .models import AnchorState, ArticleSummary, Comment, Moderation, ProvisionKind
 
 # WeasyPrint logs every layout step at INFO; only its warnings matter here.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 @dataclass
