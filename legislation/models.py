@@ -9,7 +9,6 @@ annotations and Decidim's collaborative texts do not do.
 """
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -225,7 +224,7 @@ class Comment(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并到"), on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
-    tags = ArrayField(models.CharField(max_length=20), verbose_name=_("标签"), default=list, blank=True)
+    tags = models.JSONField(_("标签"), default=list, blank=True)
     adoption = models.CharField(_("采纳情况"), max_length=12, choices=Adoption.choices, blank=True)
     adoption_reason = models.TextField(_("理由"), blank=True)
     adoption_at = models.DateTimeField(null=True, blank=True)
@@ -287,11 +286,9 @@ class ArticleSummary(models.Model):
     class Meta:
         verbose_name = _("逐条意见摘要")
         verbose_name_plural = _("逐条意见摘要")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["draft", "provision", "station"], nulls_distinct=False, name="lg_summary_unique"
-            )
-        ]
+        # One per (draft, article or none, station or none): summary_set
+        # writes under the draft's row lock (NULLs defeat a plain unique
+        # constraint on every database but PostgreSQL 15+).
 
 
 class Report(models.Model):

@@ -11,12 +11,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from weasyprint import HTML
+
+# WeasyPrint logs each stylesheet it parses at INFO, its own included on
+# import: quiet it before importing (its warnings still show).
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+from weasyprint import HTML  # noqa: E402
 
 from .models import AnchorState, ArticleSummary, Comment, Moderation, ProvisionKind
-
-# WeasyPrint logs every layout step at INFO; only its warnings matter here.
-logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 @dataclass

@@ -388,6 +388,7 @@ def comment_tag(*, comment: Comment, tags: list[str]) -> Comment:
 @transaction.atomic
 def summary_set(*, draft: Draft, provision: Provision | None, station, user, text: str) -> ArticleSummary | None:
     text = (text or "").strip()
+    Draft.objects.select_for_update().filter(pk=draft.pk).first()  # serialises writers of this draft's summaries
     qs = ArticleSummary.objects.filter(draft=draft, provision=provision, station=station)
     if not text:
         qs.delete()
