@@ -30,6 +30,6 @@ urlpatterns = [
     path("manage/comments/<int:comment_pk>/feedback/", views.comment_feedback, name="feedback"),
     path("manage/comments/<int:comment_pk>/moderate/", views.comment_moderate, name="moderate"),
     path("manage/comments/<int:comment_pk>/reveal/", views.comment_reveal, name="reveal"),
-    path("reports/<int:report_pk>/<str:fmt>/", views.report_file, name="report_file"),
     path("reports/<int:report_pk>/forward/", views.report_forward, name="report_forward"),
+    path("reports/<int:report_pk>/<str:fmt>/", views.report_file, name="report_file"),
 ]

@@ -413,6 +413,8 @@ def report_compile(request, pk):
 
 @login_required
 def report_file(request, report_pk, fmt):
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
     report = access.access_report(request.user, report_pk)
     field = report.pdf if fmt == "pdf" else report.xlsx
     name = f"意见汇总报告-{report.draft.pk}-{report.number}.{fmt}"
