@@ -73,7 +73,10 @@ def run(stdout=None) -> str:
     # The second version: an article added, one removed, numbers moved; the
     # comments above follow their articles.
     services.draft_version_publish(
-        draft=draft, user=staff, text=(DATA / "draft_v2.txt").read_text(encoding="utf-8"), note="根据第一轮意见修改：增加搭载儿童的规定，调整限速。"
+        draft=draft,
+        user=staff,
+        text=(DATA / "draft_v2.txt").read_text(encoding="utf-8"),
+        note="根据第一轮意见修改：增加搭载儿童的规定，调整限速。",
     )
     say("罚款五十元到一百元偏低，对反复违规的应当加重处罚。", "第二十一条", channel=Channel.KIOSK, station=gulou)
     services.comment_submit(
@@ -98,7 +101,14 @@ def run(stdout=None) -> str:
         user=liaison,
         text="建议电梯禁入与电梯阻车装置配套实施。",
     )
-    services.comment_feedback(comment=a, user=staff, adoption=Adoption.PARTIAL, reason="修改稿第十四条已增加“所需费用按照有关规定由政府补助和业主分摊”的原则，具体办法由市人民政府另行制定。")
+    services.comment_feedback(
+        comment=a,
+        user=staff,
+        adoption=Adoption.PARTIAL,
+        reason="修改稿第十四条已增加“所需费用按照有关规定由政府补助和业主分摊”的原则，具体办法由市人民政府另行制定。",
+    )
     report = services.report_compile(draft=draft, station=gulou, user=liaison)
-    services.report_forward(report=report, user=liaison, to_body="太原市人大常委会法制工作委员会", note="鼓楼街道基层立法联系点第一次意见汇总")
+    services.report_forward(
+        report=report, user=liaison, to_body="太原市人大常委会法制工作委员会", note="鼓楼街道基层立法联系点第一次意见汇总"
+    )
     return f"草案 1 部（2 稿），意见 {draft.comments.count()} 条，汇总报告 1 份"

@@ -24,7 +24,19 @@ class CommentAdmin(RegionScopedAdmin):
     list_select_related = ("draft", "station")
     # Contact details stay out of the admin (masked form only); the
     # compilation page reveals a number with a logged reason.
-    fields = ("draft", "original_label", "quote", "content", "channel", "station", "phone_masked", "moderation", "tags", "adoption", "adoption_reason")
+    fields = (
+        "draft",
+        "original_label",
+        "quote",
+        "content",
+        "channel",
+        "station",
+        "phone_masked",
+        "moderation",
+        "tags",
+        "adoption",
+        "adoption_reason",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -61,6 +61,4 @@ def device_id(request) -> tuple[str, bool]:
 
 
 def set_device_cookie(response, request, value: str) -> None:
-    response.set_cookie(
-        DEVICE_COOKIE, value, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
-    )
+    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure())

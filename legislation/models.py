@@ -18,14 +18,10 @@ class Draft(models.Model):
     title = models.CharField(_("草案名称"), max_length=200)
     issuing_body = models.CharField(_("起草/征求意见机关"), max_length=200)
     explanation = models.TextField(_("起草说明"), blank=True)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="legislation_drafts"
-    )
+    region = models.ForeignKey("regions.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="legislation_drafts")
     opens_on = models.DateField(_("征求意见开始日期"))
     closes_on = models.DateField(_("征求意见截止日期"))
-    stations = models.ManyToManyField(
-        "stations.Station", verbose_name=_("参与的联系点"), related_name="legislation_drafts", blank=True
-    )
+    stations = models.ManyToManyField("stations.Station", verbose_name=_("参与的联系点"), related_name="legislation_drafts", blank=True)
     current_version = models.ForeignKey(
         "DraftVersion", verbose_name=_("当前稿"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -133,6 +129,9 @@ class ArticleChange(models.Model):
         verbose_name_plural = _("条文变化")
         ordering = ["version", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.version} {self.get_kind_display()}"
+
 
 class WindowExtension(models.Model):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="extensions")
@@ -146,6 +145,9 @@ class WindowExtension(models.Model):
         verbose_name = _("征求意见期延长")
         verbose_name_plural = _("征求意见期延长")
         ordering = ["draft", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_closes_on} → {self.new_closes_on}"
 
 
 class Forum(models.Model):
@@ -271,6 +273,9 @@ class CommentAnchorMove(models.Model):
         verbose_name_plural = _("意见随稿转移记录")
         ordering = ["comment", "at"]
 
+    def __str__(self) -> str:
+        return f"{self.from_label} → {self.to_label or '-'}"
+
 
 class ArticleSummary(models.Model):
     """Per-article summary written while compiling; station null = the
@@ -289,6 +294,9 @@ class ArticleSummary(models.Model):
         # One per (draft, article or none, station or none): summary_set
         # writes under the draft's row lock (NULLs defeat a plain unique
         # constraint on every database but PostgreSQL 15+).
+
+    def __str__(self) -> str:
+        return self.text[:30]
 
 
 class Report(models.Model):
@@ -326,6 +334,9 @@ class ReportForward(models.Model):
         verbose_name = _("报送记录")
         verbose_name_plural = _("报送记录")
         ordering = ["report", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.to_body}"
 
 
 class ContactRevealLog(models.Model):

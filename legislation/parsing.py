@@ -169,7 +169,7 @@ _PREFIX = re.compile(rf"^\s*第\s*([{NUMERAL}]+)\s*条\s*[:：,，、.．\s]\s*(
 
 
 def split_article_prefix(line: str) -> tuple[int | None, str]:
-    """"第五条：应当……" → (5, "应当……"); a line without a number → (None, line)."""
+    """ "第五条：应当……" → (5, "应当……"); a line without a number → (None, line)."""
     match = _PREFIX.match(line)
     if match:
         try:

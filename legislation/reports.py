@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 from weasyprint import HTML  # noqa: E402
 
-from .models import AnchorState, ArticleSummary, Comment, Moderation, ProvisionKind
+from .models import AnchorState, ArticleSummary, Comment, Moderation, ProvisionKind  # noqa: E402
 
 
 @dataclass

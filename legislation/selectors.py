@@ -34,9 +34,9 @@ def station_open_drafts(station):
 def provisions_with_counts(version):
     """Every provision (headings and articles) of a version, each article
     with the number of its published comments (index lg_comment_draft_prov)."""
-    return version.provisions.annotate(
-        comment_count=Count("comments", filter=Q(comments__moderation=Moderation.PUBLISHED))
-    ).order_by("position")
+    return version.provisions.annotate(comment_count=Count("comments", filter=Q(comments__moderation=Moderation.PUBLISHED))).order_by(
+        "position"
+    )
 
 
 def articles(version):
@@ -140,11 +140,7 @@ def statistics(scope) -> Stats:
 
 
 def comment_by_code(code: str):
-    return (
-        Comment.objects.filter(tracking_code=code)
-        .select_related("draft", "provision", "station", "merged_into")
-        .first()
-    )
+    return Comment.objects.filter(tracking_code=code).select_related("draft", "provision", "station", "merged_into").first()
 
 
 def provision_for_draft(draft, pk):

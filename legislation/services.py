@@ -180,9 +180,7 @@ def draft_version_publish(*, draft: Draft, user, text: str, note: str = "") -> V
         if comment.quote:
             comment.quote_found = comment.quote in change.new.text
         comment.save(update_fields=["provision", "anchor_state", "quote_found"])
-        moves.append(
-            CommentAnchorMove(comment=comment, change=change, from_label=change.old.label, to_label=change.new.label, at=now)
-        )
+        moves.append(CommentAnchorMove(comment=comment, change=change, from_label=change.old.label, to_label=change.new.label, at=now))
         carried += 1
     CommentAnchorMove.objects.bulk_create(moves)
     for summary in ArticleSummary.objects.select_for_update().filter(draft=draft, provision__version=old_version):
@@ -205,9 +203,7 @@ def draft_window_extend(*, draft: Draft, user, new_closes_on: date, reason: str)
         raise ValidationError(MSG_REASON, code="reason")
     if new_closes_on <= draft.closes_on:
         raise ValidationError(MSG_EXTEND_LATER, code="later", params={"date": draft.closes_on.isoformat()})
-    ext = WindowExtension.objects.create(
-        draft=draft, old_closes_on=draft.closes_on, new_closes_on=new_closes_on, reason=reason, by=user
-    )
+    ext = WindowExtension.objects.create(draft=draft, old_closes_on=draft.closes_on, new_closes_on=new_closes_on, reason=reason, by=user)
     draft.closes_on = new_closes_on
     draft.save(update_fields=["closes_on"])
     caller_draft.closes_on = new_closes_on
@@ -328,9 +324,7 @@ def comment_submit(
 
 
 @transaction.atomic
-def forum_record(
-    *, draft: Draft, station, user, held_on: date, place: str, participants: int, note: str, comments: list
-) -> Forum:
+def forum_record(*, draft: Draft, station, user, held_on: date, place: str, participants: int, note: str, comments: list) -> Forum:
     """A 座谈会 and its comments (``comments``: (provision or None, text))."""
     start, end = draft.opens_on, draft.closes_on
     if not (start <= held_on <= end):
@@ -441,9 +435,7 @@ def report_compile(*, draft: Draft, station, user) -> Report:
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     data = reports.compile_data(draft=draft, station=station)
     number = (Report.objects.filter(draft=draft, station=station).count()) + 1
-    report = Report(
-        draft=draft, version=draft.current_version, station=station, number=number, comment_count=data.total, compiled_by=user
-    )
+    report = Report(draft=draft, version=draft.current_version, station=station, number=number, comment_count=data.total, compiled_by=user)
     data.number = number
     stem = f"report-{draft.pk}-{station.code if station else 'all'}-{number}"
     report.pdf.save(f"{stem}.pdf", ContentFile(reports.render_pdf(data)), save=False)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from proposals.tracking import normalize_tracking_code
@@ -23,8 +24,8 @@ from . import access, conf, flood, forms, parsing, selectors, services
 from .models import Channel, Comment, Draft, DraftVersion, ProvisionKind
 from .text import client_key
 
-MSG_RATE = _("提交太频繁了，请稍后再试。如有更多意见，可以到联系点当面提出。")
-MSG_TRACK_RATE = _("查询太频繁了，请稍后再试。")
+MSG_RATE = gettext_lazy("提交太频繁了，请稍后再试。如有更多意见，可以到联系点当面提出。")
+MSG_TRACK_RATE = gettext_lazy("查询太频繁了，请稍后再试。")
 SESSION_DONE = "legislation_done"
 
 
@@ -177,7 +178,9 @@ def track(request):
 def manage_list(request):
     staff_drafts = access.drafts_for_staff(request.user).select_related("current_version")
     officer_drafts = Draft.objects.filter(stations__liaison_officer=request.user).distinct()
-    drafts = Draft.objects.filter(Q(pk__in=staff_drafts.values("pk")) | Q(pk__in=officer_drafts.values("pk"))).order_by("-opens_on", "-pk")[:100]
+    drafts = Draft.objects.filter(Q(pk__in=staff_drafts.values("pk")) | Q(pk__in=officer_drafts.values("pk"))).order_by("-opens_on", "-pk")[
+        :100
+    ]
     can_create = request.user.is_staff
     return render(request, "legislation/manage_list.html", {"drafts": drafts, "can_create": can_create})
 
@@ -195,9 +198,7 @@ def _back(scope, name="legislation:manage"):
 def manage(request, pk):
     scope = _scope(request, pk)
     groups = selectors.compile_groups(scope)
-    reports = list(
-        scope.draft.reports.filter(station=scope.station).select_related("compiled_by").prefetch_related("forwards")[:20]
-    )
+    reports = list(scope.draft.reports.filter(station=scope.station).select_related("compiled_by").prefetch_related("forwards")[:20])
     held = selectors.moderation_queue(scope).count()
     return render(
         request,
@@ -379,9 +380,7 @@ def paper_new(request, pk):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(
-                    request, _("已录入。请把查询码 %(code)s 告诉意见人。") % {"code": result.comment.tracking_code_display}
-                )
+                messages.success(request, _("已录入。请把查询码 %(code)s 告诉意见人。") % {"code": result.comment.tracking_code_display})
                 return redirect(_back(scope, "legislation:paper"))
     return render(request, "legislation/paper_form.html", {"scope": scope, "draft": scope.draft, "form": form, "stations": stations})
 
@@ -509,4 +508,3 @@ def extend(request, pk):
             return redirect("legislation:manage", pk=scope.draft.pk)
     extensions = list(scope.draft.extensions.select_related("by"))
     return render(request, "legislation/extend_form.html", {"draft": scope.draft, "form": form, "extensions": extensions})
-

@@ -61,16 +61,31 @@ def test_officer_enters_a_paper_comment_and_gets_its_code(client, draft, world):
     a = article(draft, "第十四条")
     response = client.post(
         reverse("legislation:paper", args=[draft.pk]),
-        {"content": "楼道充电太危险。", "provision": str(a.pk), "name": "李桂兰", "phone": "13800001111", "consent": "on", "submission_key": "p1"},
+        {
+            "content": "楼道充电太危险。",
+            "provision": str(a.pk),
+            "name": "李桂兰",
+            "phone": "13800001111",
+            "consent": "on",
+            "submission_key": "p1",
+        },
     )
     assert response.status_code == 302
     c = Comment.objects.get()
-    assert (c.channel, c.station, c.provision, c.entered_by, c.phone_masked) == (Channel.PAPER, world["a"], a, world["officer_a"], "138****1111")
+    assert (c.channel, c.station, c.provision, c.entered_by, c.phone_masked) == (
+        Channel.PAPER,
+        world["a"],
+        a,
+        world["officer_a"],
+        "138****1111",
+    )
 
 
 def test_officer_sees_only_their_own_stations_comments_and_contacts(client, draft, world):
     mine = comment(draft, "甲站的意见", "第一条", channel=Channel.KIOSK, station=world["a"], name="张三", phone="13911112222", consent=True)
-    theirs = comment(draft, "乙站的意见", "第一条", channel=Channel.KIOSK, station=world["b"], name="李四", phone="13933334444", consent=True)
+    theirs = comment(
+        draft, "乙站的意见", "第一条", channel=Channel.KIOSK, station=world["b"], name="李四", phone="13933334444", consent=True
+    )
     online = comment(draft, "网上的意见", "第一条", name="王五", phone="13955556666", consent=True)
     client.force_login(world["officer_a"])
     page = client.get(reverse("legislation:manage", args=[draft.pk])).content.decode()
@@ -134,12 +149,15 @@ def test_merge_across_articles_is_refused(draft, world):
 def test_compiled_report_pdf_has_articles_and_summaries_and_xlsx_is_escaped(client, draft, world):
     a = comment(draft, "建议明确充电设施费用由谁承担。", "第十三条", channel=Channel.KIOSK, station=world["a"])
     b = comment(draft, "充电设施费用由谁承担应写清楚。", "第十三条", channel=Channel.KIOSK, station=world["a"])
-    comment(draft, "=HYPERLINK(\"http://evil.example\",\"点我\")", "第二十一条", channel=Channel.KIOSK, station=world["a"])
+    comment(draft, '=HYPERLINK("http://evil.example","点我")', "第二十一条", channel=Channel.KIOSK, station=world["a"])
     comment(draft, "乙站的意见不进甲站的报告", "第一条", channel=Channel.KIOSK, station=world["b"])
     services.comments_merge(user=world["officer_a"], target=a, duplicates=[b])
     services.comment_feedback(comment=a, user=world["staff"], adoption=Adoption.PARTIAL, reason="已增加政府补助规定")
     client.force_login(world["officer_a"])
-    client.post(reverse("legislation:summary", args=[draft.pk]), {"provision": str(article(draft, "第十三条").pk), "text": "居民关心充电设施建设费用的分担。"})
+    client.post(
+        reverse("legislation:summary", args=[draft.pk]),
+        {"provision": str(article(draft, "第十三条").pk), "text": "居民关心充电设施建设费用的分担。"},
+    )
     client.post(reverse("legislation:summary", args=[draft.pk]), {"provision": "", "text": "总体赞成制定本条例。"})
     response = client.post(reverse("legislation:report_compile", args=[draft.pk]))
     assert response.status_code == 302
@@ -157,11 +175,13 @@ def test_compiled_report_pdf_has_articles_and_summaries_and_xlsx_is_escaped(clie
     xlsx = client.get(reverse("legislation:report_file", args=[report.pk, "xlsx"]))
     ws = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     values = [cell.value for row in ws.iter_rows() for cell in row if cell.value is not None]
-    assert "'=HYPERLINK(\"http://evil.example\",\"点我\")" in values
+    assert '\'=HYPERLINK("http://evil.example","点我")' in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
     assert "第十三条" in values and 2 in values
 
-    client.post(reverse("legislation:report_forward", args=[report.pk]), {"to_body": "太原市人大常委会法制工作委员会", "note": "第一次汇总"})
+    client.post(
+        reverse("legislation:report_forward", args=[report.pk]), {"to_body": "太原市人大常委会法制工作委员会", "note": "第一次汇总"}
+    )
     forward = ReportForward.objects.get()
     assert (forward.report, forward.by, forward.to_body) == (report, world["officer_a"], "太原市人大常委会法制工作委员会")
     # Another station's officer cannot fetch it.
@@ -180,7 +200,10 @@ def test_statistics_match_plain_counts(client, draft, world):
         ("第二条", Channel.KIOSK, world["a"]),
         (None, Channel.PAPER, world["b"]),
     ]
-    made = [comment(draft, f"意见{i}", label, channel=ch, station=st, entered_by=world["officer_b"] if ch == Channel.PAPER else None) for i, (label, ch, st) in enumerate(rows)]
+    made = [
+        comment(draft, f"意见{i}", label, channel=ch, station=st, entered_by=world["officer_b"] if ch == Channel.PAPER else None)
+        for i, (label, ch, st) in enumerate(rows)
+    ]
     comment(draft, "王八蛋")  # held: not counted
     services.comment_feedback(comment=made[0], user=world["staff"], adoption=Adoption.ADOPTED, reason="采纳")
     services.comment_feedback(comment=made[1], user=world["staff"], adoption=Adoption.NOT_ADOPTED, reason="不采纳")
@@ -199,7 +222,15 @@ def test_statistics_match_plain_counts(client, draft, world):
 
 def _many(draft, world, n):
     for i in range(n):
-        comment(draft, f"第{i}条意见，关于停放。", "第十三条" if i % 2 else "第一条", channel=Channel.KIOSK, station=world["a"], phone="13900000000", consent=True)
+        comment(
+            draft,
+            f"第{i}条意见，关于停放。",
+            "第十三条" if i % 2 else "第一条",
+            channel=Channel.KIOSK,
+            station=world["a"],
+            phone="13900000000",
+            consent=True,
+        )
 
 
 @pytest.mark.parametrize("n", [4, 40])

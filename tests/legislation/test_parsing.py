@@ -14,7 +14,22 @@ from tests.legislation.conftest import V1
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十一", 21), ("九十九", 99), ("一百", 100), ("一百零二", 102), ("一百一十", 110), ("一百二十三", 123), ("两百", 200), ("一千零一", 1001), ("12", 12), ("１２", 12)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十一", 21),
+        ("九十九", 99),
+        ("一百", 100),
+        ("一百零二", 102),
+        ("一百一十", 110),
+        ("一百二十三", 123),
+        ("两百", 200),
+        ("一千零一", 1001),
+        ("12", 12),
+        ("１２", 12),
+    ],
 )
 def test_chinese_numerals_are_read(text, number):
     assert chinese_to_int(text) == number
@@ -29,14 +44,26 @@ def test_regulation_with_chapters_and_articles_is_parsed():
     parsed = parse_text(V1)
     assert parsed.preamble == ["太原市电动自行车安全管理条例", "（草案征求意见稿）"]
     chapters = [(i.label, i.title) for i in parsed.items if getattr(i, "kind", "") == "chapter"]
-    assert chapters == [("第一章", "总则"), ("第二章", "生产、销售和维修"), ("第三章", "登记和通行"), ("第四章", "停放和充电"), ("第五章", "法律责任"), ("第六章", "附则")]
+    assert chapters == [
+        ("第一章", "总则"),
+        ("第二章", "生产、销售和维修"),
+        ("第三章", "登记和通行"),
+        ("第四章", "停放和充电"),
+        ("第五章", "法律责任"),
+        ("第六章", "附则"),
+    ]
     arts = parsed.articles
     assert [a.number for a in arts] == list(range(1, 23))
     assert arts[20].label == "第二十一条" and arts[20].number == 21
     assert arts[20].chapter == "第五章 法律责任"
     # 第四条 has three 款; 第八条 keeps its items （一）（二）（三） as lines.
     assert len(arts[3].paragraphs) == 3 and arts[3].paragraphs[2].startswith("居民委员会")
-    assert arts[7].paragraphs == ["维修者不得从事下列行为：", "（一）改装电动自行车的限速装置；", "（二）更换不符合国家标准的蓄电池；", "（三）其他影响电动自行车安全性能的改装。"]
+    assert arts[7].paragraphs == [
+        "维修者不得从事下列行为：",
+        "（一）改装电动自行车的限速装置；",
+        "（二）更换不符合国家标准的蓄电池；",
+        "（三）其他影响电动自行车安全性能的改装。",
+    ]
     assert arts[0].paragraphs[0].startswith("为了加强电动自行车安全管理")
 
 

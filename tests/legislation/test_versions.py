@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 def test_new_version_records_each_articles_change(draft, world):
     result = services.draft_version_publish(draft=draft, user=world["staff"], text=V2, note="第二稿")
     assert result.version.number == 2 and draft.current_version == result.version
-    changes = {(c.old.label if c.old else None, c.new.label if c.new else None): c for c in ArticleChange.objects.filter(version=result.version).select_related("old", "new")}
+    changes = {
+        (c.old.label if c.old else None, c.new.label if c.new else None): c
+        for c in ArticleChange.objects.filter(version=result.version).select_related("old", "new")
+    }
     assert changes[("第一条", "第一条")].kind == ChangeKind.UNCHANGED
     assert changes[(None, "第十一条")].kind == ChangeKind.ADDED
     assert changes[("第十一条", "第十二条")].kind == ChangeKind.RENUMBERED
@@ -33,7 +36,9 @@ def test_comments_follow_their_article_into_the_new_version(draft, world):
     modified = comment(draft, "罚款太高。", "第二十一条", quote="处五十元以上二百元以下罚款")
     removed = comment(draft, "维护周期要写明。", "第十七条")
     whole = comment(draft, "赞成制定。")
-    summary = services.summary_set(draft=draft, provision=article(draft, "第十三条"), station=None, user=world["staff"], text="关注停放场所。")
+    summary = services.summary_set(
+        draft=draft, provision=article(draft, "第十三条"), station=None, user=world["staff"], text="关注停放场所。"
+    )
 
     result = services.draft_version_publish(draft=draft, user=world["staff"], text=V2)
     assert (result.carried, result.orphaned) == (3, 1)

@@ -51,7 +51,9 @@ def test_closed_draft_page_offers_no_form_and_refuses_a_post(client, world):
 def test_officers_may_enter_paper_comments_a_few_days_after_closing(world, settings):
     settings.LEGISLATION_ENTRY_GRACE_DAYS = 3
     past = make_draft(world, opens_on=TODAY() - dt.timedelta(days=40), closes_on=TODAY() - dt.timedelta(days=2))
-    services.comment_submit(draft=past, content="座谈会上的书面意见", channel=Channel.PAPER, station=world["a"], entered_by=world["officer_a"])
+    services.comment_submit(
+        draft=past, content="座谈会上的书面意见", channel=Channel.PAPER, station=world["a"], entered_by=world["officer_a"]
+    )
     with pytest.raises(ValidationError):
         services.comment_submit(draft=past, content="网上意见", channel=Channel.ONLINE)
     settings.LEGISLATION_ENTRY_GRACE_DAYS = 1
@@ -67,7 +69,9 @@ def test_extension_needs_a_reason_and_a_later_date_and_reopens_the_window(client
         services.draft_window_extend(draft=past, user=world["staff"], new_closes_on=past.closes_on, reason="群众要求")
     client.force_login(world["staff"])
     new_date = TODAY() + dt.timedelta(days=10)
-    response = client.post(reverse("legislation:extend", args=[past.pk]), {"new_closes_on": new_date.isoformat(), "reason": "多个社区要求延长以便组织座谈"})
+    response = client.post(
+        reverse("legislation:extend", args=[past.pk]), {"new_closes_on": new_date.isoformat(), "reason": "多个社区要求延长以便组织座谈"}
+    )
     assert response.status_code == 302
     ext = WindowExtension.objects.get()
     assert (ext.old_closes_on, ext.new_closes_on, ext.by) == (TODAY() - dt.timedelta(days=1), new_date, world["staff"])
@@ -80,6 +84,12 @@ def test_extension_needs_a_reason_and_a_later_date_and_reopens_the_window(client
 def test_forum_date_must_lie_in_the_window(draft, world):
     with pytest.raises(ValidationError, match="座谈会日期"):
         services.forum_record(
-            draft=draft, station=world["a"], user=world["officer_a"], held_on=draft.opens_on - dt.timedelta(days=1),
-            place="会议室", participants=10, note="", comments=[(article(draft, "第一条"), "意见")],
+            draft=draft,
+            station=world["a"],
+            user=world["officer_a"],
+            held_on=draft.opens_on - dt.timedelta(days=1),
+            place="会议室",
+            participants=10,
+            note="",
+            comments=[(article(draft, "第一条"), "意见")],
         )
