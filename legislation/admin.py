@@ -2,11 +2,17 @@ from django.contrib import admin
 
 from regions.admin_scoping import RegionScopedAdmin
 
-from .models import Comment, Draft, Report
+from .models import Comment, Draft, DraftAttachment, Report
+
+
+class DraftAttachmentInline(admin.TabularInline):
+    model = DraftAttachment
+    extra = 1
 
 
 @admin.register(Draft)
 class DraftAdmin(RegionScopedAdmin):
+    inlines = [DraftAttachmentInline]
     list_display = ("title", "issuing_body", "region", "opens_on", "closes_on", "published")
     list_filter = ("published",)
     search_fields = ("title",)

@@ -10,6 +10,7 @@ from .text import clean
 
 MSG_NUL = _("内容里有无法识别的特殊字符，请删掉后再提交。")
 MAX_COMMENT = 3000
+ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
 
 
 def _cleaned(value, multiline=True):
@@ -33,7 +34,8 @@ class CommentForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
     consent = forms.BooleanField(label=_("我同意按上面的说明使用我的姓名和手机号"), required=False)
-    hp_note = forms.CharField(label=_("请勿填写"), required=False)  # honeypot: people never see it
+    # Honeypot: off-screen, out of the tab order; only bots fill it.
+    hp_note = forms.CharField(label=_("请勿填写"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
 
     def clean_content(self):
         value = _cleaned(self.cleaned_data["content"])
@@ -105,6 +107,7 @@ class DraftForm(forms.Form):
     stations = forms.ModelMultipleChoiceField(label=_("参与的联系点"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
     text = forms.CharField(label=_("草案全文（粘贴）"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
     docx = forms.FileField(label=_("或上传 Word 文件（.docx）"), required=False)
+    attachment = forms.FileField(label=_("附件（如起草说明全文、对照表，PDF 或 Word）"), required=False)
 
     def __init__(self, *args, stations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +115,12 @@ class DraftForm(forms.Form):
 
     def clean_text(self):
         return _cleaned(self.cleaned_data.get("text", ""))
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload and (not upload.name.lower().endswith(ATTACHMENT_TYPES) or upload.size > 20 * 1024 * 1024):
+            raise ValidationError(_("附件只能是 PDF、Word 或 Excel 文件，且不超过 20 MB。"), code="attachment")
+        return upload
 
     def clean(self):
         data = super().clean()
@@ -140,7 +149,7 @@ class VersionForm(DraftForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, stations=None, **kwargs)
-        for name in ("title", "issuing_body", "explanation", "opens_on", "closes_on", "stations"):
+        for name in ("title", "issuing_body", "explanation", "opens_on", "closes_on", "stations", "attachment"):
             del self.fields[name]
 
 

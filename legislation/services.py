@@ -1,6 +1,7 @@
 """Writes of the legislation app (style.md: ``<entity>_<action>``,
 keyword-only, atomic, rows locked where state changes)."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -25,6 +26,7 @@ from .models import (
     CommentAnchorMove,
     ContactRevealLog,
     Draft,
+    DraftAttachment,
     DraftVersion,
     Forum,
     Moderation,
@@ -70,7 +72,17 @@ def _check_window_length(opens_on: date, closes_on: date) -> None:
 
 @transaction.atomic
 def draft_create(
-    *, user, title: str, issuing_body: str, region, opens_on: date, closes_on: date, text: str, explanation: str = "", stations=()
+    *,
+    user,
+    title: str,
+    issuing_body: str,
+    region,
+    opens_on: date,
+    closes_on: date,
+    text: str,
+    explanation: str = "",
+    stations=(),
+    attachments=(),
 ) -> Draft:
     _check_window_length(opens_on, closes_on)
     parsed = parsing.parse_text(text)
@@ -84,6 +96,8 @@ def draft_create(
         created_by=user,
     )
     draft.stations.set(stations)
+    for upload in attachments:
+        DraftAttachment.objects.create(draft=draft, name=upload.name[:200], file=upload)
     version = _version_create(draft=draft, user=user, text=text, parsed=parsed, note="")
     draft.current_version = version
     draft.save(update_fields=["current_version"])
@@ -437,7 +451,9 @@ def report_compile(*, draft: Draft, station, user) -> Report:
     number = (Report.objects.filter(draft=draft, station=station).count()) + 1
     report = Report(draft=draft, version=draft.current_version, station=station, number=number, comment_count=data.total, compiled_by=user)
     data.number = number
-    stem = f"report-{draft.pk}-{station.code if station else 'all'}-{number}"
+    # Served only through access_report (/legislation/reports/…); a random
+    # part keeps the stored name unguessable under MEDIA_ROOT as well.
+    stem = f"report-{draft.pk}-{number}-{secrets.token_hex(8)}"
     report.pdf.save(f"{stem}.pdf", ContentFile(reports.render_pdf(data)), save=False)
     report.xlsx.save(f"{stem}.xlsx", ContentFile(reports.render_xlsx(data)), save=False)
     report.save()

@@ -37,6 +37,15 @@ def _form_errors(form, exc: ValidationError, field="content"):
 # ---------------------------------------------------------------- public
 
 
+def _idle(station_code) -> dict:
+    """On a station's pages the screen returns to the station's kiosk after
+    ``LEGISLATION_KIOSK_IDLE_SECONDS`` without a touch (the next resident
+    must not see what the last one typed)."""
+    if not station_code:
+        return {}
+    return {"idle_url": reverse("intake:kiosk", args=[station_code]), "idle_seconds": conf.get("LEGISLATION_KIOSK_IDLE_SECONDS")}
+
+
 def draft_list(request):
     drafts = list(selectors.public_drafts()[:50])
     today = timezone.localdate()
@@ -130,6 +139,8 @@ def draft_page(request, pk, code=None):
             "counts": counts,
             "today": timezone.localdate(),
             "selected": by_pk.get(str(form["provision"].value() or "")),
+            "attachments": list(draft.attachments.all()),
+            **_idle(station.code if station else None),
         },
         status=status,
     )
@@ -145,7 +156,7 @@ def done(request, pk, code=None):
     if comment is None:
         return redirect("legislation:draft", pk=draft.pk)
     back = reverse("legislation:draft_station", args=[draft.pk, code]) if code else reverse("legislation:draft", args=[draft.pk])
-    return render(request, "legislation/done.html", {"draft": draft, "comment": comment, "back": back, "station_code": code})
+    return render(request, "legislation/done.html", {"draft": draft, "comment": comment, "back": back, **_idle(code)})
 
 
 def version_diff(request, pk, number):
@@ -464,6 +475,7 @@ def draft_new(request):
                     closes_on=data["closes_on"],
                     stations=data["stations"],
                     text=data["text"],
+                    attachments=[data["attachment"]] if data.get("attachment") else [],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

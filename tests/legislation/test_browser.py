@@ -88,3 +88,21 @@ def test_resident_comments_from_the_station_kiosk(page, world):
     assert "13812345678" not in page.content()
     c = Comment.objects.get()
     assert (c.provision.label, c.channel, c.station, c.phone_masked) == ("第二十一条", Channel.KIOSK, station, "138****5678")
+
+
+def test_station_screen_returns_to_the_kiosk_when_left_alone(page, world, settings):
+    settings.LEGISLATION_KIOSK_IDLE_SECONDS = 1
+    draft = make_draft(world)
+    station = world["a"]
+    page.goto(reverse("legislation:draft_station", args=[draft.pk, station.code]))
+    page.get_by_label("您的意见和建议").fill("没写完的意见")
+    page.wait_for_url(re.compile(rf"/kiosk/{station.code}/$"), timeout=8000)
+    assert "没写完的意见" not in page.content()
+
+
+def test_draft_page_passes_axe(phone, world):
+    from tests.conftest import axe_violations
+
+    draft = make_draft(world)
+    phone.goto(reverse("legislation:draft", args=[draft.pk]))
+    assert axe_violations(phone) == []

@@ -6,7 +6,9 @@ query counts."""
 import datetime as dt
 import io
 
+import docx
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,9 +16,9 @@ from pypdf import PdfReader
 
 from legislation import selectors, services
 from legislation.access import Scope
-from legislation.models import Adoption, Channel, Comment, ContactRevealLog, Forum, Report, ReportForward
+from legislation.models import Adoption, Channel, Comment, ContactRevealLog, Draft, Forum, Report, ReportForward
 from legislation.reports import escape_cell
-from tests.legislation.conftest import article, comment
+from tests.legislation.conftest import V1, article, comment
 
 pytestmark = pytest.mark.django_db
 
@@ -240,10 +242,47 @@ def test_query_counts_do_not_grow_with_comments(client, draft, world, django_ass
     services.comments_merge(user=world["staff"], target=a, duplicates=[b])
     services.comment_tag(comment=a, tags=["停放"])
     client.get(reverse("legislation:draft", args=[draft.pk]))  # device cookie
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(reverse("legislation:draft", args=[draft.pk])).status_code == 200
     client.force_login(world["officer_a"])
     with django_assert_num_queries(10):
         assert client.get(reverse("legislation:manage", args=[draft.pk])).status_code == 200
     with django_assert_num_queries(8):
         assert client.get(reverse("legislation:stats", args=[draft.pk])).status_code == 200
+
+
+def test_staff_publish_a_draft_from_a_docx_with_an_attachment(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = docx.Document()
+    for line in V1.split("\n"):
+        document.add_paragraph(line)
+    data = io.BytesIO()
+    document.save(data)
+    today = timezone.localdate()
+    client.force_login(world["staff"])
+    response = client.post(
+        reverse("legislation:draft_new"),
+        {
+            "title": "太原市电动自行车安全管理条例（草案征求意见稿）",
+            "issuing_body": "太原市人大常委会法制工作委员会",
+            "opens_on": today.isoformat(),
+            "closes_on": (today + dt.timedelta(days=35)).isoformat(),
+            "stations": [str(world["a"].pk)],
+            "docx": SimpleUploadedFile("草案.docx", data.getvalue()),
+            "attachment": SimpleUploadedFile("起草说明.pdf", b"%PDF-1.4 test"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft = Draft.objects.get()
+    assert draft.current_version.provisions.filter(kind="article").count() == 22
+    assert list(draft.stations.all()) == [world["a"]] and draft.region == world["county"]
+    page = client.get(reverse("legislation:draft", args=[draft.pk])).content.decode()
+    assert "起草说明.pdf" in page and "第二十一条" in page
+    # A too-short window is refused with the typed text kept; officers cannot publish.
+    response = client.post(
+        reverse("legislation:draft_new"),
+        {"title": "短期草案", "issuing_body": "法工委", "opens_on": today.isoformat(), "closes_on": today.isoformat(), "text": V1},
+    )
+    assert response.status_code == 200 and "不能少于 30 天" in response.content.decode() and "短期草案" in response.content.decode()
+    client.force_login(world["officer_a"])
+    assert client.get(reverse("legislation:draft_new")).status_code == 404

@@ -63,3 +63,22 @@
     form.querySelector("textarea").focus({ preventScroll: true });
   });
 })();
+
+/* On a station's screen (data-idle-seconds on <body>): after a while
+   without a touch, go back to the station's start page, so the next
+   resident never sees what the last one typed. */
+(function () {
+  "use strict";
+  var seconds = parseInt(document.body.dataset.idleSeconds || "0", 10);
+  var target = document.body.dataset.idleUrl;
+  if (!seconds || !target) { return; }
+  var timer = null;
+  function arm() {
+    clearTimeout(timer);
+    timer = setTimeout(function () { window.location.replace(target); }, seconds * 1000);
+  }
+  ["touchstart", "mousedown", "keydown", "input", "scroll"].forEach(function (name) {
+    document.addEventListener(name, arm, { passive: true });
+  });
+  arm();
+})();
