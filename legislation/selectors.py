@@ -86,11 +86,15 @@ def compile_groups(scope):
     removed = {}
     for c in comments:
         if c.provision_id in groups:
-            groups[c.provision_id]["comments"].append(c)
+            group = groups[c.provision_id]
         else:
-            removed.setdefault(c.provision_id, {"provision": c.provision, "comments": [], "summary": None, "removed": True})
-            removed[c.provision_id]["comments"].append(c)
-    return [*groups.values(), *removed.values()]
+            group = removed.setdefault(c.provision_id, {"provision": c.provision, "comments": [], "summary": None, "removed": True})
+        group["comments"].append(c)
+    result = [*groups.values(), *removed.values()]
+    for group in result:
+        # Comments made, merged duplicates included (the compiled count).
+        group["weight"] = sum(1 + len(c.duplicates.all()) for c in group["comments"])
+    return result
 
 
 def moderation_queue(scope):
