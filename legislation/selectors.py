@@ -128,11 +128,17 @@ def statistics(scope) -> Stats:
         for r in qs.values("channel").annotate(n=Count("pk")).order_by("-n", "channel")
     ]
     by_station = list(qs.values("station__name").annotate(n=Count("pk")).order_by("-n", "station__name"))
+    current = scope.draft.current_version_id
     by_article = list(
-        qs.values("provision__label", "provision__position", "anchor_state")
+        qs.values("provision", "provision__label", "provision__position", "provision__version")
         .annotate(n=Count("pk"), adopted=Count("pk", filter=Q(adoption__in=[Adoption.ADOPTED, Adoption.PARTIAL])))
-        .order_by("provision__position", "provision__label")
+        .order_by()
     )
+    for row in by_article:
+        # On an article the newest version removed (the comment kept its place).
+        row["removed"] = row["provision__version"] not in (None, current)
+    # The whole draft first, then the current articles in order, then removed ones.
+    by_article.sort(key=lambda r: (r["provision"] is not None, r["removed"], r["provision__position"] or 0))
     return Stats(
         total=head["total"],
         by_channel=by_channel,

@@ -18,7 +18,7 @@ from legislation import selectors, services
 from legislation.access import Scope
 from legislation.models import Adoption, Channel, Comment, ContactRevealLog, Draft, Forum, Report, ReportForward
 from legislation.reports import escape_cell
-from tests.legislation.conftest import V1, article, comment
+from tests.legislation.conftest import V1, V2, article, comment
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +286,17 @@ def test_staff_publish_a_draft_from_a_docx_with_an_attachment(client, world, set
     assert response.status_code == 200 and "不能少于 30 天" in response.content.decode() and "短期草案" in response.content.decode()
     client.force_login(world["officer_a"])
     assert client.get(reverse("legislation:draft_new")).status_code == 404
+
+
+def test_statistics_per_article_follow_the_current_version(draft, world):
+    comment(draft, "甲", "第十三条")
+    comment(draft, "乙", "第十七条")
+    comment(draft, "整体")
+    services.draft_version_publish(draft=draft, user=world["staff"], text=V2)
+    comment(draft, "丙", "第十四条")  # the old 第十三条, now 第十四条
+    rows = selectors.statistics(Scope(draft=draft, station=None, is_staff=True)).by_article
+    assert [(r["provision__label"], r["n"], r["removed"]) for r in rows] == [
+        (None, 1, False),
+        ("第十四条", 2, False),
+        ("第十七条", 1, True),
+    ]
