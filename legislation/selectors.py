@@ -92,6 +92,13 @@ def compile_groups(scope):
         group["comments"].append(c)
     result = [*groups.values(), *removed.values()]
     for group in result:
+        # The same words from different people (duplicates to merge): point
+        # each later one at the first.
+        first_of = {}
+        for c in group["comments"]:
+            c.same_as = first_of.setdefault(c.content_key, c)
+            if c.same_as is c:
+                c.same_as = None
         # Comments made, merged duplicates included (the compiled count).
         group["weight"] = sum(1 + len(c.duplicates.all()) for c in group["comments"])
     return result

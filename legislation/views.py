@@ -223,6 +223,7 @@ def manage(request, pk):
             "feedback_form": forms.FeedbackForm(),
             "adoption_choices": forms.Adoption.choices,
             "forward_default": conf.get("LEGISLATION_FORWARD_TO"),
+            "stations": list(scope.draft.stations.order_by("code")) if scope.is_staff else [],
         },
     )
 

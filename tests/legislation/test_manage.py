@@ -300,3 +300,14 @@ def test_statistics_per_article_follow_the_current_version(draft, world):
         ("第十四条", 2, False),
         ("第十七条", 1, True),
     ]
+
+
+def test_same_words_from_different_people_are_pointed_out_for_merging(client, draft, world):
+    first = comment(draft, "建议增加充电桩。", "第十三条", channel=Channel.KIOSK, station=world["a"])
+    comment(draft, "建议增加充电桩", "第十三条", channel=Channel.KIOSK, station=world["a"])
+    client.force_login(world["staff"])
+    page = client.get(reverse("legislation:manage", args=[draft.pk])).content.decode()
+    assert f"与 {first.tracking_code_display} 内容相同" in page
+    # Staff switch between the stations.
+    page = client.get(reverse("legislation:manage", args=[draft.pk]) + f"?station={world['b'].code}").content.decode()
+    assert "建议增加充电桩" not in page
