@@ -108,6 +108,7 @@ def run(stdout=None) -> str:
         reason="修改稿第十四条已增加“所需费用按照有关规定由政府补助和业主分摊”的原则，具体办法由市人民政府另行制定。",
     )
     report = services.report_compile(draft=draft, station=gulou, user=liaison)
+    services.report_render(report_id=report.pk)  # the demo shows it at once; the queued task finds it done
     services.report_forward(
         report=report, user=liaison, to_body="太原市人大常委会法制工作委员会", note="鼓楼街道基层立法联系点第一次意见汇总"
     )

@@ -52,9 +52,22 @@ class CommentAdmin(RegionScopedAdmin):
 @admin.register(Report)
 class ReportAdmin(RegionScopedAdmin):
     region_field = "draft__region"
-    list_display = ("draft", "station", "number", "comment_count", "compiled_at")
+    list_display = ("draft", "station", "number", "status", "comment_count", "compiled_at")
     list_select_related = ("draft", "station")
-    readonly_fields = ("draft", "version", "station", "number", "comment_count", "pdf", "xlsx", "compiled_by", "compiled_at")
+    readonly_fields = (
+        "draft",
+        "version",
+        "station",
+        "number",
+        "status",
+        "error",
+        "comment_count",
+        "pdf",
+        "xlsx",
+        "compiled_by",
+        "compiled_at",
+        "rendered_at",
+    )
 
     def has_add_permission(self, request):
         return False

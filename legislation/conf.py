@@ -20,6 +20,8 @@ DEFAULTS = {
     # More links than this in one comment: held (spam).
     "LEGISLATION_MAX_LINKS": 2,
     "LEGISLATION_FORWARD_TO": "上级人大常委会法制工作委员会",
+    # Celery queue of the report rendering task (None: the default queue).
+    "LEGISLATION_REPORT_QUEUE": None,
     # A station's screen goes back to the kiosk after this long untouched.
     "LEGISLATION_KIOSK_IDLE_SECONDS": 120,
 }

@@ -299,8 +299,16 @@ class ArticleSummary(models.Model):
         return self.text[:30]
 
 
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("正在生成")
+    READY = "ready", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
 class Report(models.Model):
-    """意见汇总报告: a compiled snapshot, its files, and where it was sent."""
+    """意见汇总报告: a compiled snapshot, its files, and where it was sent.
+    The files are rendered by a Celery task (a large draft's PDF takes
+    tens of seconds): ``status`` says whether they are there yet."""
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="reports")
     version = models.ForeignKey(DraftVersion, on_delete=models.RESTRICT, related_name="+")
@@ -308,11 +316,14 @@ class Report(models.Model):
         "stations.Station", verbose_name=_("联系点"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     number = models.PositiveIntegerField(_("第几次汇总"))
-    comment_count = models.PositiveIntegerField(_("意见条数"))
-    pdf = models.FileField(upload_to="legislation/reports/%Y/%m/")
-    xlsx = models.FileField(upload_to="legislation/reports/%Y/%m/")
+    comment_count = models.PositiveIntegerField(_("意见条数"), default=0)
+    status = models.CharField(_("状态"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    pdf = models.FileField(upload_to="legislation/reports/%Y/%m/", blank=True)
+    xlsx = models.FileField(upload_to="legislation/reports/%Y/%m/", blank=True)
     compiled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     compiled_at = models.DateTimeField(_("汇总时间"), default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("意见汇总报告")

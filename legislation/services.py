@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import crypto
 from proposals.tracking import new_tracking_code
 
-from . import conf, diffing, parsing, reports
+from . import conf, diffing, parsing, reports, tasks
 from .models import (
     Adoption,
     AnchorState,
@@ -34,6 +34,7 @@ from .models import (
     ProvisionKind,
     Report,
     ReportForward,
+    ReportStatus,
     WindowExtension,
 )
 from .text import content_key, link_count
@@ -444,20 +445,41 @@ def contact_reveal(*, comment: Comment, user, reason: str = "") -> str:
 
 @transaction.atomic
 def report_compile(*, draft: Draft, station, user) -> Report:
-    """Compile the comments (of one station, or all) into the 意见汇总报告:
-    a PDF and an XLSX kept with the record."""
+    """Number a new 意见汇总报告 (of one station's comments, or all) and have
+    its PDF and XLSX rendered in the background once this commits."""
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    data = reports.compile_data(draft=draft, station=station)
-    number = (Report.objects.filter(draft=draft, station=station).count()) + 1
-    report = Report(draft=draft, version=draft.current_version, station=station, number=number, comment_count=data.total, compiled_by=user)
-    data.number = number
-    # Served only through access_report (/legislation/reports/…); a random
-    # part keeps the stored name unguessable under MEDIA_ROOT as well.
-    stem = f"report-{draft.pk}-{number}-{secrets.token_hex(8)}"
-    report.pdf.save(f"{stem}.pdf", ContentFile(reports.render_pdf(data)), save=False)
-    report.xlsx.save(f"{stem}.xlsx", ContentFile(reports.render_xlsx(data)), save=False)
-    report.save()
+    number = Report.objects.filter(draft=draft, station=station).count() + 1
+    report = Report.objects.create(draft=draft, version_id=draft.current_version_id, station=station, number=number, compiled_by=user)
+    queue = conf.get("LEGISLATION_REPORT_QUEUE")
+    transaction.on_commit(lambda: tasks.render_report.apply_async(args=[report.pk], **({"queue": queue} if queue else {})))
     return report
+
+
+def report_render(*, report_id: int) -> Report:
+    """Compile the comments as they are now and write the files. Safe to run
+    twice: a report already rendered is left alone."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update(of=("self",)).select_related("draft", "station").get(pk=report_id)
+        if report.status == ReportStatus.READY:
+            return report
+        data = reports.compile_data(draft=report.draft, station=report.station)
+        data.number = report.number
+        # Served only through access_report (/legislation/reports/…); a random
+        # part keeps the stored name unguessable under MEDIA_ROOT as well.
+        stem = f"report-{report.draft_id}-{report.number}-{secrets.token_hex(8)}"
+        report.pdf.save(f"{stem}.pdf", ContentFile(reports.render_pdf(data)), save=False)
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(reports.render_xlsx(data)), save=False)
+        report.comment_count = data.total
+        report.status = ReportStatus.READY
+        report.error = ""
+        report.rendered_at = timezone.now()
+        report.save(update_fields=["pdf", "xlsx", "comment_count", "status", "error", "rendered_at"])
+    return report
+
+
+def report_render_failed(*, report_id: int, error: str) -> None:
+    with transaction.atomic():
+        Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(status=ReportStatus.FAILED, error=error[:300])
 
 
 @transaction.atomic

@@ -418,7 +418,7 @@ def stats(request, pk):
 def report_compile(request, pk):
     scope = _scope(request, pk)
     report = services.report_compile(draft=scope.draft, station=scope.station, user=request.user)
-    messages.success(request, _("已生成第 %(n)d 次意见汇总报告。") % {"n": report.number})
+    messages.success(request, _("第 %(n)d 次意见汇总报告正在生成，稍后刷新本页即可下载。") % {"n": report.number})
     return redirect(_back(scope) + "#reports")
 
 
@@ -428,6 +428,8 @@ def report_file(request, report_pk, fmt):
         raise Http404
     report = access.access_report(request.user, report_pk)
     field = report.pdf if fmt == "pdf" else report.xlsx
+    if not field:
+        raise Http404  # still rendering
     name = f"意见汇总报告-{report.draft.pk}-{report.number}.{fmt}"
     return FileResponse(field.open("rb"), as_attachment=fmt != "pdf", filename=name)
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from legislation import selectors, services
 from legislation.access import Scope
-from legislation.models import Adoption, Channel, Comment, ContactRevealLog, Draft, Forum, Report, ReportForward
+from legislation.models import Adoption, Channel, Comment, ContactRevealLog, Draft, Forum, Report, ReportForward, ReportStatus
 from legislation.reports import escape_cell
 from tests.legislation.conftest import V1, V2, article, comment
 
@@ -148,7 +148,7 @@ def test_merge_across_articles_is_refused(draft, world):
         services.comments_merge(user=world["staff"], target=a, duplicates=[b])
 
 
-def test_compiled_report_pdf_has_articles_and_summaries_and_xlsx_is_escaped(client, draft, world):
+def test_compiled_report_pdf_has_articles_and_summaries_and_xlsx_is_escaped(client, draft, world, django_capture_on_commit_callbacks):
     a = comment(draft, "建议明确充电设施费用由谁承担。", "第十三条", channel=Channel.KIOSK, station=world["a"])
     b = comment(draft, "充电设施费用由谁承担应写清楚。", "第十三条", channel=Channel.KIOSK, station=world["a"])
     comment(draft, '=HYPERLINK("http://evil.example","点我")', "第二十一条", channel=Channel.KIOSK, station=world["a"])
@@ -161,9 +161,11 @@ def test_compiled_report_pdf_has_articles_and_summaries_and_xlsx_is_escaped(clie
         {"provision": str(article(draft, "第十三条").pk), "text": "居民关心充电设施建设费用的分担。"},
     )
     client.post(reverse("legislation:summary", args=[draft.pk]), {"provision": "", "text": "总体赞成制定本条例。"})
-    response = client.post(reverse("legislation:report_compile", args=[draft.pk]))
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("legislation:report_compile", args=[draft.pk]))
+    assert response.status_code == 302 and len(callbacks) == 1  # the rendering task, after commit
     report = Report.objects.get()
+    assert report.status == ReportStatus.READY
     assert (report.station, report.comment_count, report.number) == (world["a"], 3, 1)
 
     pdf = client.get(reverse("legislation:report_file", args=[report.pk, "pdf"]))
@@ -311,3 +313,19 @@ def test_same_words_from_different_people_are_pointed_out_for_merging(client, dr
     # Staff switch between the stations.
     page = client.get(reverse("legislation:manage", args=[draft.pk]) + f"?station={world['b'].code}").content.decode()
     assert "建议增加充电桩" not in page
+
+
+def test_a_report_still_rendering_offers_no_file(client, draft, world):
+    comment(draft, "意见", "第一条", channel=Channel.KIOSK, station=world["a"])
+    client.force_login(world["officer_a"])
+    client.post(reverse("legislation:report_compile", args=[draft.pk]))  # on_commit not run: still pending
+    report = Report.objects.get()
+    assert report.status == ReportStatus.PENDING
+    page = client.get(reverse("legislation:manage", args=[draft.pk])).content.decode()
+    assert "正在生成" in page and reverse("legislation:report_file", args=[report.pk, "pdf"]) not in page
+    assert client.get(reverse("legislation:report_file", args=[report.pk, "pdf"])).status_code == 404
+    services.report_render(report_id=report.pk)
+    services.report_render(report_id=report.pk)  # a second run (retry, duplicate delivery) changes nothing
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and report.comment_count == 1
+    assert client.get(reverse("legislation:report_file", args=[report.pk, "pdf"])).status_code == 200
