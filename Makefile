@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo lint check clean
+.PHONY: run test install migrate demo lint check clean system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## System libraries of WeasyPrint (PDF reports) and a CJK font, on Debian/Ubuntu
+## (run once, as root; the Dockerfile installs the same list).
+SYSTEM_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+system-deps:
+	apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_DEPS)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

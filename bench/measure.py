@@ -111,6 +111,7 @@ def pick_targets() -> dict:
     from django.db import connection
 
     from accounts.models import User
+    from legislation.models import Draft
     from proposals.models import Case
     from regions.models import Region
     from units.models import HandlingUnit
@@ -146,6 +147,7 @@ def pick_targets() -> dict:
         "tracked": tracked,
         "deputy_user": deputy_user,
         "unit_user": unit_user,
+        "draft": Draft.objects.filter(published=True).order_by("-pk").first(),  # seed_demo's, if any
         "counts": {
             "cases": Case.objects.count(),
             "county_cases": county_cases.count(),
@@ -229,6 +231,10 @@ def measure_pages(base: str, targets: dict, requests_n: int) -> dict:
             data_fn=lambda: {"code": tracked.tracking_code_display, "digits": tracked.phone_last4},
         )
     pages["public station directory (/stations/)"] = measure_page(client(), f"{base}/stations/", requests_n=requests_n)
+    if targets.get("draft") is not None:
+        pages["draft law open for comment (/legislation/<pk>/)"] = measure_page(
+            client(), f"{base}/legislation/{targets['draft'].pk}/", requests_n=requests_n
+        )
     return pages
 
 

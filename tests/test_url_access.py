@@ -63,6 +63,15 @@ PUBLIC = (
     "api:category-list",
     "api:reply-class-list",
     "open311:*",
+    # Drafts of laws open for comment: public pages, the comment form, tracking.
+    "legislation:list",
+    "legislation:track",
+    "legislation:station",
+    "legislation:draft",
+    "legislation:draft_station",
+    "legislation:done",
+    "legislation:done_station",
+    "legislation:version_diff",
 )
 
 DENIED = {401, 403, 404, 405}

@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "api",
     "open311",
     "workspaces",
+    "legislation",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
