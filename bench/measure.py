@@ -106,6 +106,19 @@ def session_for(user) -> str:
     return store.session_key
 
 
+def _station_and_runner(station_id):
+    """The station and a user who runs it: its liaison officer, or else the
+    staff of its county (who may run every station of their region)."""
+    from accounts.models import User
+    from stations.models import Station
+
+    station = Station.objects.select_related("region", "liaison_officer").get(pk=station_id)
+    if station.liaison_officer is not None:
+        return station, station.liaison_officer
+    county_prefix = station.region.code[:6]
+    return station, User.objects.filter(username=f"scale-staff-{county_prefix}").first()
+
+
 def pick_targets() -> dict:
     """The busiest county, deputy and unit: the heaviest pages of their kind."""
     from django.db import connection
@@ -131,6 +144,9 @@ def pick_targets() -> dict:
             "ORDER BY count(*) FILTER (WHERE case_open) DESC, count(*) DESC LIMIT 1"
         )
         unit_id = cur.fetchone()[0]
+        # The liaison officer's workspace: the station with the most cases.
+        cur.execute("SELECT station_id FROM proposals_case WHERE station_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+        station_id = cur.fetchone()[0]
     county = Region.objects.get(pk=township.parent_id)
     staff = User.objects.get(username=f"scale-staff-{county.prefix}")
     county_cases = Case.objects.in_region(county)
@@ -148,6 +164,7 @@ def pick_targets() -> dict:
         "deputy_user": deputy_user,
         "unit_user": unit_user,
         "draft": Draft.objects.filter(published=True).order_by("-pk").first(),  # seed_demo's, if any
+        "station": _station_and_runner(station_id),
         "counts": {
             "cases": Case.objects.count(),
             "county_cases": county_cases.count(),
@@ -231,6 +248,16 @@ def measure_pages(base: str, targets: dict, requests_n: int) -> dict:
             data_fn=lambda: {"code": tracked.tracking_code_display, "digits": tracked.phone_last4},
         )
     pages["public station directory (/stations/)"] = measure_page(client(), f"{base}/stations/", requests_n=requests_n)
+    station, runner = targets["station"]
+    if runner is not None:
+        officer = client(runner)
+        for label, path in (
+            ("station workspace: the station's cases (/station/<code>/)", ""),
+            ("station workspace: reception days", "receptions/"),
+            ("station workspace: activity posts", "posts/"),
+        ):
+            pages[label] = measure_page(officer, f"{base}/station/{station.code}/{path}", requests_n=requests_n)
+    pages["public station page (/stations/<code>/)"] = measure_page(client(), f"{base}/stations/{station.code}/", requests_n=requests_n)
     if targets.get("draft") is not None:
         pages["draft law open for comment (/legislation/<pk>/)"] = measure_page(
             client(), f"{base}/legislation/{targets['draft'].pk}/", requests_n=requests_n
