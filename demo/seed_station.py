@@ -19,7 +19,7 @@ from proposals.services import actions
 from proposals.services.intake import case_create
 from stations.models import ReceptionDay, Station, StationPost
 from stations.reception import reception_dates
-from stations.services import post_create, reception_plan, reception_record
+from stations.services import post_create, reception_plan, reception_record, subscription_add
 
 from .seed_cases import at
 
@@ -161,4 +161,9 @@ def run(stdout=None) -> str:
             submission_key=_key(title),
         )
         posted += created
-    return f"鼓楼街道联络站：已接待日 {len(held_dates)} 个，新录入意见 {entered} 件，新安排接待日 {planned} 个，新发布活动 {posted} 条"
+    # Residents who confirmed their numbers for the reception-day announcements.
+    subscribed = sum(subscription_add(station_id=station.pk, phone=f"1393510{n:04d}")[1] for n in (118, 251, 377, 402, 569))
+    return (
+        f"鼓楼街道联络站：新订阅 {subscribed} 人，"
+        f"已接待日 {len(held_dates)} 个，新录入意见 {entered} 件，新安排接待日 {planned} 个，新发布活动 {posted} 条"
+    )

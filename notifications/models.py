@@ -209,3 +209,26 @@ class SweepState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_date}"
+
+
+class PhoneCode(models.Model):
+    """A one-time SMS code that proves a person holds a phone number (to
+    subscribe to a station's announcements, to vote in a public selection).
+    The number is kept only as a keyed digest and the code only as a hash;
+    the SMS itself is an outbox ``Message``, sent exactly once."""
+
+    purpose = models.CharField(_("用途"), max_length=40)
+    phone_digest = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone_digest", "purpose", "-created_at"], name="phone_code_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,16 @@
 """The station registry: 人大代表之家 · 联络站 · 联系点 · 网上联络站."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts import crypto
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class StationKind(models.TextChoices):
@@ -177,22 +185,46 @@ class ReceptionDay(models.Model):
 
 
 class ReceptionSubscription(models.Model):
-    """A resident or deputy who asked to be told of a station's reception days."""
+    """A resident or deputy who asked to be told of a station's reception days.
+
+    A resident's phone number is confirmed by a one-time SMS code before the
+    subscription exists, and stored encrypted (PIPL) with its masked form and
+    a keyed digest (one subscription per number and station); every message
+    carries the unsubscribe link made from ``token``."""
 
     station = models.ForeignKey(Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="subscriptions")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     email = models.EmailField(_("电子邮箱"), blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone_encrypted = models.TextField(_("手机号（加密）"), blank=True, editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=20, blank=True, editable=False)
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    token = models.CharField(_("退订码"), max_length=43, unique=True, default=_new_token, editable=False)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("订阅时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("接待日订阅")
         verbose_name_plural = _("接待日订阅")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "phone_digest"], condition=~models.Q(phone_digest=""), name="subscription_one_per_phone"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.station_id}"
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_encrypted = crypto.encrypt(phone)
+        self.phone_masked = crypto.mask_phone(phone)
+        self.phone_digest = crypto.phone_digest(phone)
+
+    @property
+    def phone(self) -> str:
+        """The number in clear, for sending only."""
+        return crypto.decrypt(self.phone_encrypted)
 
 
 class StationPost(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy
 
 from .access import can_run_station
-from .models import ReceptionDay, Station, StationMembership, StationPost, StationPostPhoto
+from .models import ReceptionDay, ReceptionSubscription, Station, StationMembership, StationPost, StationPostPhoto
 from .reception import next_reception_date
 
 # How far ahead a deputy may sign up for a rule date.
@@ -274,3 +274,39 @@ def post_set_published(*, user, post_id: int, published: bool) -> StationPost:
         post.is_published = published
         post.save(update_fields=["is_published"])
     return post
+
+
+# --- Reception-day subscriptions ----------------------------------------------------------
+def subscription_add(*, station_id: int, phone: str = "", email: str = "", user=None, now=None) -> tuple[ReceptionSubscription, bool]:
+    """Subscribe a confirmed phone number (the caller has checked the SMS
+    code: ``notifications.phone_verification``), an e-mail address or a user
+    to a station's reception-day announcements. Subscribing twice is a no-op
+    that returns the first subscription."""
+    now = now or timezone.now()
+    sub = ReceptionSubscription(station_id=station_id, user=user, email=(email or "").strip(), confirmed_at=now)
+    if phone:
+        sub.set_phone(phone)
+        existing = ReceptionSubscription.objects.filter(station_id=station_id, phone_digest=sub.phone_digest).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            sub.save()
+    except IntegrityError:  # the same number confirmed twice at once
+        return ReceptionSubscription.objects.get(station_id=station_id, phone_digest=sub.phone_digest), False
+    return sub, True
+
+
+def subscription_by_token(token: str) -> ReceptionSubscription | None:
+    if not token or len(token) > 64 or "\x00" in token:
+        return None
+    return ReceptionSubscription.objects.select_related("station").filter(token=token).first()
+
+
+def subscription_cancel(*, token: str) -> bool:
+    """Unsubscribe by the token every message carries. True if one was removed."""
+    sub = subscription_by_token(token)
+    if sub is None:
+        return False
+    sub.delete()
+    return True

@@ -38,6 +38,9 @@ PUBLIC = (
     "stations:qr_svg",
     "stations:qr_png",
     "stations:post_photo",  # photos of published activity posts
+    # Residents subscribe to reception-day announcements (SMS code) and unsubscribe.
+    "notifications:subscribe",
+    "notifications:unsubscribe",
     "deputies:list",
     "deputies:detail",
     # Residents' intake: kiosk, deputy "给Ta留言" page and QR, tracking.

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models import Case, CaseState, Channel, PhoneRevealLog
-from stations.models import ReceptionDay, ReceptionSubscription, StationPost
+from stations.models import ReceptionDay, StationPost
 from stations.reception import next_reception_date
-from stations.services import MSG_PLAN_PAST
+from stations.services import MSG_PLAN_PAST, subscription_add
 from tests.factories import DeputyFactory, MembershipFactory, make_case
 from tests.intake.conftest import image_bytes, kiosk_data
 from workcalendar.workdays import is_workday
@@ -261,7 +261,7 @@ def test_public_page_shows_posts_newest_first(client, station):
 
 
 def test_subscriber_count_is_shown_never_the_numbers(officer_client, station):
-    ReceptionSubscription.objects.create(station=station, phone="13900001111")
+    subscription_add(station_id=station.pk, phone="13900001111")
     body = officer_client.get(url("station", station)).content.decode()
     assert "1 位群众订阅了本站接待日通知" in body and "13900001111" not in body and "139****1111" not in body
 
