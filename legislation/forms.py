@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
+from congress_portal.widgets import DateInput
 
 from . import parsing
 from .models import Adoption
@@ -75,7 +76,7 @@ class PaperCommentForm(CommentForm):
 
 
 class ForumForm(forms.Form):
-    held_on = forms.DateField(label=_("座谈会日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("座谈会日期"), widget=DateInput())
     place = forms.CharField(label=_("地点"), max_length=200)
     participants = forms.IntegerField(label=_("参加人数"), min_value=1, max_value=10000)
     note = forms.CharField(label=_("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -102,8 +103,8 @@ class DraftForm(forms.Form):
     title = forms.CharField(label=_("草案名称"), max_length=200)
     issuing_body = forms.CharField(label=_("起草/征求意见机关"), max_length=200)
     explanation = forms.CharField(label=_("起草说明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    opens_on = forms.DateField(label=_("征求意见开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("征求意见截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("征求意见开始日期"), widget=DateInput())
+    closes_on = forms.DateField(label=_("征求意见截止日期"), widget=DateInput())
     stations = forms.ModelMultipleChoiceField(label=_("参与的联系点"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
     text = forms.CharField(label=_("草案全文（粘贴）"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
     docx = forms.FileField(label=_("或上传 Word 文件（.docx）"), required=False)
@@ -154,7 +155,7 @@ class VersionForm(DraftForm):
 
 
 class ExtendForm(forms.Form):
-    new_closes_on = forms.DateField(label=_("新截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_closes_on = forms.DateField(label=_("新截止日期"), widget=DateInput())
     reason = forms.CharField(label=_("延长理由"), max_length=500)
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.widgets import DateInput
 from deputies.models import Deputy
 from deputies.scoping import scope_deputies
 from regions.scoping import scope_queryset
@@ -132,7 +133,7 @@ class BulkAssignForm(forms.Form):
 class SuperviseForm(forms.Form):
     level = forms.ChoiceField(label=_("督办级别"), choices=[c for c in SupervisionLevel.choices if c[0]])
     kind = forms.ChoiceField(label=_("督办方式"), choices=SupervisionKind.choices)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     summary = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -141,7 +142,7 @@ class SuperviseForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    contact_date = forms.DateField(label=_("联系日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    contact_date = forms.DateField(label=_("联系日期"), widget=DateInput())
     way = forms.ChoiceField(label=_("方式"), choices=ContactWay.choices)
     party = forms.ChoiceField(label=_("联系对象"), choices=ContactParty.choices)
     summary = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

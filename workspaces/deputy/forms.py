@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
+from congress_portal.widgets import DateInput
 from deputies.models import DutyKind
 from proposals.models import Category, ContactParty, ContactWay, Rating
 
-from ..widgets import DateInput
 from .selectors import ROLE_CHOICES, STATE_CHOICES
 
 MSG_FUTURE = _("日期不能晚于今天。")

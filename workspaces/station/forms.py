@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.widgets import DateInput, TimeInput
 from intake.forms import ResidentText
 from intake.photos import clean_photo
 from proposals.models import CaseState, Category, Channel
 from stations.models import StationPost
-
-from ..widgets import DateInput, TimeInput
 
 MSG_DATE = _("日期格式不对，请按 2026-03-10 的格式填写。")
 MSG_TIME = _("时间格式不对，请按 09:00 的格式填写。")

@@ -1,4 +1,5 @@
-"""The workspaces' one set of form widgets. Date and time boxes always carry
+"""The one set of date and time widgets for every form (admin actions,
+workspaces, intake, programmes). Date and time boxes always carry
 an ISO value (``<input type=date>`` rejects "2026/12/05", the language's
 format, and then shows an empty box); the label is localised, the value never."""
 
@@ -17,3 +18,10 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%H:%M")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
