@@ -200,10 +200,19 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
 
+MSG_REPLY_CLASS = _("请选择答复类别（A、B 或 C）。")
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    # No class is preselected: the unit must choose A, B or C itself (a
+    # preselected "A 已解决或采纳" would be sent by anyone who did not look).
     reply_class = ListedModelChoiceField(
-        label=_("答复类别"), queryset=ReplyClass.objects.filter(is_active=True), to_field_name="code", empty_label=None
+        label=_("答复类别"),
+        queryset=ReplyClass.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("请选择答复类别"),
+        error_messages={"required": MSG_REPLY_CLASS, "invalid_choice": MSG_REPLY_CLASS},
     )
     signed_file = forms.FileField(
         label=_("盖章答复件"),
