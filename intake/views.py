@@ -272,6 +272,22 @@ def _track_lookup(request, form):
     return case, None
 
 
+RATED_SALT = "intake.track.rated"
+RATED_MAX_AGE = 600
+
+
+def _rated_case(token: str) -> Case | None:
+    """The case a resident has just rated (the pass ``track`` gives after a
+    rating), for ten minutes; anything else is None."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        pk = signing.loads(token, salt=RATED_SALT, max_age=RATED_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Case.objects.select_related("station").filter(pk=pk).first() if isinstance(pk, int) else None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
@@ -302,12 +318,19 @@ def track(request):
                         except WorkflowError as exc:
                             feedback_form.add_error(None, str(exc))
                         else:
+                            # Back to their case with the rating shown (POST-redirect-GET):
+                            # the code and digits were checked in this request, so a
+                            # short-lived signed pass lets this browser see the case again.
                             messages.success(request, MSG_FEEDBACK_THANKS)
-                            query = urlencode({"code": case.tracking_code_display})
-                            return redirect(reverse("intake:track") + "?" + query)
+                            token = signing.dumps(case.pk, salt=RATED_SALT)
+                            return redirect(reverse("intake:track") + "?" + urlencode({"rated": token}))
                 context.update({"view": selectors.track_view(case), "feedback_form": feedback_form, "track_form": form})
                 return _no_store(render(request, "intake/track_result.html", context))
     else:
+        rated = _rated_case(request.GET.get("rated", ""))
+        if rated is not None:
+            context.update({"view": selectors.track_view(rated), "feedback_form": None, "track_form": None, "just_rated": True})
+            return _no_store(render(request, "intake/track_result.html", context))
         form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
     context["form"] = form
     return _no_store(render(request, "intake/track.html", context))
