@@ -187,14 +187,16 @@ def kiosk(request, code):
         response = render(request, "intake/station_inactive.html", {"station": station}, status=200)
         return _no_store(response)
     device = device_for_station(request, station)
-    from_qr = request.GET.get("src") == "qr"
-    # A registered screen is the kiosk. A phone that scanned the station's
-    # code is "station QR"; an unregistered screen showing the page without
-    # ?src=qr is treated as a kiosk too (so it still clears itself).
-    if device is not None or not from_qr:
+    # Only a screen registered as the station's kiosk (staff set it up at
+    # /kiosk/<code>/device/) runs in kiosk mode, clearing itself when idle. A
+    # phone that scanned the station's poster is "station QR"; anyone else
+    # following a link (the station page's "在线反映问题") writes online.
+    if device is not None:
         channel, kiosk_mode = Channel.KIOSK, True
-    else:
+    elif request.GET.get("src") == "qr":
         channel, kiosk_mode = Channel.STATION_QR, False
+    else:
+        channel, kiosk_mode = Channel.ONLINE, False
     return _resident_form(request, station=station, channel=channel, device=device, kiosk_mode=kiosk_mode)
 
 

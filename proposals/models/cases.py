@@ -29,6 +29,7 @@ class CaseKind(models.TextChoices):
 class Channel(models.TextChoices):
     KIOSK = "kiosk", _("站点触摸屏")
     STATION_QR = "station_qr", _("站点二维码")
+    ONLINE = "online", _("网上反映")
     DEPUTY_QR = "deputy_qr", _("代表二维码")
     PAPER = "paper", _("纸质意见")
     RECEPTION = "reception", _("接待日")
