@@ -54,6 +54,7 @@ from .models import (
     DeadlinePolicy,
     FollowUpStatus,
     PhoneRevealLog,
+    Rating,
     ReplyClass,
     UnitRole,
 )
@@ -529,7 +530,7 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
         "deadline_col",
         "supervision_level",
         "reply_class",
-        "satisfaction",
+        "satisfaction_col",
         "follow_up_status",
         "is_published",
         "merged_into",
@@ -562,7 +563,7 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
                     "addressed_deputy",
                     "supervision_level",
                     "reply_class",
-                    "satisfaction",
+                    "satisfaction_col",
                     "follow_up_status",
                     "is_published",
                     "merged_into",
@@ -575,6 +576,10 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     # -- columns ----------------------------------------------------------------------
 
     @admin.display(description=_("查询码"), ordering="tracking_code")
+    @admin.display(description=_("满意度"))
+    def satisfaction_col(self, obj):
+        return Rating(obj.satisfaction).label if obj.satisfaction in Rating.values else "—"
+
     def tracking_code_col(self, obj):
         return obj.tracking_code_display
 
@@ -900,6 +905,11 @@ class ReadOnlyAdminMixin:
         return False
 
 
+def action_label(action: str) -> str:
+    """The Chinese name of a recorded action (the code itself if unknown)."""
+    return dict(event_action_choices()).get(action, action)
+
+
 def event_action_choices() -> list[tuple[str, str]]:
     """Every action the code records, with its label (the history has
     millions of rows: its distinct values are not read from it)."""
@@ -917,8 +927,17 @@ class CaseEventAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, RegionScopedAdmin
     """The audit trail, read-only."""
 
     region_field = "case__region"
-    list_display = ("created_at", "case", "action", "from_state", "to_state", "actor", "actor_label")
+    list_display = ("created_at", "case", "action_col", "from_state", "to_state", "actor", "actor_label")
     list_filter = (fixed_choices_filter("action", _("操作"), lambda: event_action_choices()),)
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_col(self, obj):
+        return action_label(obj.action)
+
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in CaseEvent._meta.fields if f.name not in ("id", "action")]
+        return ["action_col", *fields]
+
     list_select_related = ("case", "actor")
     search_fields = ("=case__tracking_code",)
 

@@ -147,7 +147,8 @@ class AssessmentResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="assessment_item_unique")]
 
     def __str__(self) -> str:
-        return f"{self.item_id} {self.passed}"
+        item = self.item if self.item_id or "item" in self._state.fields_cache else None
+        return f"{item.name if item else ''}：{_('达标') if self.passed else _('未达标')}"
 
 
 class ReceptionDay(models.Model):
