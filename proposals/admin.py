@@ -621,6 +621,8 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
         if not obj.deadline or not obj.is_open:
             return "-"
         label = f"{obj.deadline:%Y-%m-%d}（{obj.get_deadline_kind_display()}）"
+        if obj.deadline_provisional:
+            label += gettext(" 暂定：节假日安排录入后重新计算")
         if obj.is_overdue():
             days = (timezone.localdate() - obj.deadline).days
             return format_html('<strong class="case-overdue" style="color:#ba2121">{} {}</strong>', label, _("超期 %(d)s 天") % {"d": days})
@@ -915,7 +917,7 @@ def event_action_choices() -> list[tuple[str, str]]:
     millions of rows: its distinct values are not read from it)."""
     from .services.suggestions import EVENT_LABELS
 
-    labels = {"submit": _("提交"), "mark_overdue": _("标记超期")}
+    labels = {"submit": _("提交"), "mark_overdue": _("标记超期"), "deadline_recomputed": _("重新计算时限")}
     labels.update({action: t.label for action, t in TRANSITIONS.items()})
     labels.update({action: spec[0] for action, spec in EVENTS.items()})
     labels.update(EVENT_LABELS)

@@ -197,6 +197,11 @@ class Case(models.Model):
     deadline = models.DateField(_("当前时限"), null=True, blank=True, editable=False)
     deadline_kind = models.CharField(_("时限类型"), max_length=10, choices=DeadlineKind.choices, blank=True, editable=False)
     overdue_since = models.DateField(_("超期日期"), null=True, blank=True, editable=False)
+    # The day the current step's working days are counted from, and whether
+    # the deadline crosses a year whose official holidays are not known yet
+    # (then it is provisional, and computed again when they are entered).
+    deadline_from = models.DateField(_("时限起算日"), null=True, blank=True, editable=False)
+    deadline_provisional = models.BooleanField(_("时限暂定"), default=False, db_default=False, editable=False)
     reply_extended = models.BooleanField(_("已延长答复期限"), default=False, editable=False)
     reply_class = models.ForeignKey(
         "proposals.ReplyClass",
@@ -270,6 +275,8 @@ class Case(models.Model):
             models.Index(fields=["channel", "-submitted_at"], name="case_channel"),
             # Follow-up filter: the few cases with a follow-up status.
             models.Index(fields=["follow_up_status", "-submitted_at"], name="case_follow_up", condition=~models.Q(follow_up_status="")),
+            # The few cases whose deadline waits for next year's official days.
+            models.Index(fields=["id"], name="case_deadline_provisional", condition=models.Q(deadline_provisional=True)),
         ]
 
     def __str__(self) -> str:
