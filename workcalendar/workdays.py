@@ -21,17 +21,26 @@ _warned_years: set[int] = set()
 
 
 def _overrides() -> dict[dt.date, bool]:
-    data = cache.get(_OVERRIDES_CACHE_KEY)
+    try:
+        data = cache.get(_OVERRIDES_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage: read the table
+        data = None
     if data is None:
         from .models import WorkdayOverride
 
         data = {o.date.isoformat(): o.is_workday for o in WorkdayOverride.objects.all()}
-        cache.set(_OVERRIDES_CACHE_KEY, data, 300)
+        try:
+            cache.set(_OVERRIDES_CACHE_KEY, data, 300)
+        except Exception:  # noqa: BLE001
+            logger.debug("working-day overrides not cached", exc_info=True)
     return {dt.date.fromisoformat(k): v for k, v in data.items()}
 
 
 def clear_cache() -> None:
-    cache.delete(_OVERRIDES_CACHE_KEY)
+    try:
+        cache.delete(_OVERRIDES_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - it expires within 5 minutes by itself
+        logger.warning("working-day overrides cache not cleared (cache unavailable); it expires within 5 minutes")
 
 
 def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:

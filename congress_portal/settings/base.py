@@ -135,11 +135,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache behind the circuit breaker (congress_portal/breaker.py).
+            "BACKEND": "congress_portal.cache.GuardedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-            # A dead Redis must not take the kiosk down with it.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A dead or hung Redis must not take the kiosk down with it: short
+            # timeouts, then the breaker fails fast (README "Redis outages").
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
