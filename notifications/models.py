@@ -22,7 +22,12 @@ class Channel(models.TextChoices):
 
 class MessageStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
+    # Two-phase sending: committed as "sending" before the provider is called.
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
+    # Found "sending" after a crash, on a channel that cannot tell whether the
+    # provider accepted it (SMTP): not sent again; staff decide.
+    UNCERTAIN = "uncertain", _("不确定是否送达")
     FAILED = "failed", _("发送失败")
     CANCELLED = "cancelled", _("已取消")
 
@@ -61,6 +66,10 @@ class Message(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"))
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # The current attempt: its id goes to the provider (SMS OutId, e-mail
+    # Message-ID) so that, after a crash, the provider can be asked about it.
+    attempt_id = models.CharField(_("发送批次"), max_length=32, blank=True)
+    sending_since = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("消息")
@@ -70,6 +79,8 @@ class Message(models.Model):
             # The outbox claim: pending rows by next attempt (small partial index,
             # so an idle sweep costs one index probe at any table size).
             models.Index(fields=["next_attempt_at", "id"], condition=models.Q(status="pending"), name="message_pending_due"),
+            # Recovery: attempts left "sending" by a crash (a handful at most).
+            models.Index(fields=["sending_since"], condition=models.Q(status="sending"), name="message_sending"),
             # Admin / staff list of failed messages, newest first.
             models.Index(fields=["status", "-created_at"], name="message_status_created"),
             # The admin list, newest first, unfiltered.

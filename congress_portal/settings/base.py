@@ -295,6 +295,9 @@ NOTIFICATIONS_SEND_AFTER = os.environ.get("NOTIFICATIONS_SEND_AFTER", "08:00")
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", 5))
 NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", 60))
 NOTIFICATIONS_RETRY_MAX_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600))
+# Two-phase sending: an attempt still "sending" after this long (a crashed
+# worker) is settled by asking the provider (README "How exactly once works").
+NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", 300))
 # SMS: a logging backend by default; notifications.channels.sms.AliyunSMSBackend
 # for Alibaba Cloud SMS (credentials only from the environment).
 NOTIFICATIONS_SMS_BACKEND = os.environ.get("NOTIFICATIONS_SMS_BACKEND", "notifications.channels.sms.LoggingSMSBackend")

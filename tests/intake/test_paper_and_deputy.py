@@ -99,6 +99,7 @@ def test_paper_page_query_count_does_not_grow_with_entries(client, station, offi
     client.force_login(officer)
     for _ in range(3):
         make_case(station=station, channel=Channel.PAPER)
+    client.get(reverse("notifications:list"))  # warm the working-calendar cache (5 minutes)
     # session, user, station, categories, deputies, recent entries, unread
     # notifications (the workspace header)
     with django_assert_num_queries(7):
