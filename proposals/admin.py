@@ -853,6 +853,12 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
             "board": board,
             "total": board.total,
             "today": timezone.localdate(),
+            # 跟踪落实: progress reports past due, in the staff member's region.
+            "follow_ups": list(
+                selectors.follow_ups(access.cases_for_staff(request.user)).filter(follow_up_due__lt=timezone.localdate())[
+                    :OVERDUE_FOLLOW_UPS
+                ]
+            ),
         }
         return TemplateResponse(request, "admin/proposals/case/overdue_board.html", context)
 
@@ -905,6 +911,9 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+OVERDUE_FOLLOW_UPS = 50
 
 
 def action_label(action: str) -> str:

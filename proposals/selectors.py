@@ -8,7 +8,7 @@ print, so a page of 50 cases costs the same queries as a page of 5.
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,8 @@ from .models import (
     CaseState,
     ContactRecord,
     Feedback,
+    FollowUpReport,
+    FollowUpStatus,
     Reply,
     ReplyClass,
     SupervisionRecord,
@@ -474,3 +476,19 @@ def overdue_board(user, per_group: int | None = None, max_groups: int | None = N
         group["more"] = group["count"] - len(group["cases"])
     board.groups = list(groups.values())  # in the order of ``shown``
     return board
+
+
+def follow_ups(qs: QuerySet) -> QuerySet:
+    """跟踪落实: the cases of ``qs`` under follow-up, next report due first,
+    each with its last progress report (two subqueries in one statement;
+    partial index case_follow_up_due)."""
+    latest = FollowUpReport.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        qs.filter(follow_up_status=FollowUpStatus.FOLLOWING)
+        .annotate(
+            last_report_at=Subquery(latest.values("created_at")[:1]),
+            last_progress=Subquery(latest.values("progress")[:1]),
+        )
+        .select_related("lead_unit", "reply_class")
+        .order_by("follow_up_due", "id")
+    )

@@ -76,6 +76,8 @@ EVENTS: dict[str, tuple[str, frozenset, frozenset]] = {
     "extend": (_("延长答复期限"), frozenset({S.ASSIGNED, S.IN_HANDLING}), frozenset({Actor.STAFF})),
     "publish": (_("公开答复"), frozenset({S.CLOSED}), frozenset({Actor.STAFF})),
     "implemented": (_("确认已落实"), frozenset({S.CLOSED}), frozenset({Actor.STAFF})),
+    # 跟踪落实: the lead unit reports progress on a closed B-class case.
+    "follow_up_report": (_("报告落实进展"), frozenset({S.CLOSED}), frozenset({Actor.UNIT, Actor.STAFF})),
     # A deputy asks staff to supervise a case (staff decide in ``supervise``).
     "request_supervision": (
         _("提请督办"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from congress_portal.qr import absolute_url
 from deputies.models import Deputy
-from proposals.models import Case, CaseState
+from proposals.models import Case, CaseState, DeadlinePolicy, FollowUpStatus
 from stations.models import ReceptionDay, ReceptionRule, ReceptionSubscription, Station
 from stations.reception import next_reception_date
 
@@ -244,3 +244,56 @@ def _unsubscribe_url(sub) -> str:
 
 def _station_url(station) -> str:
     return reverse("stations:detail", args=[station.code])
+
+
+# --- 跟踪落实: progress reports on closed B-class cases ----------------------------------
+FOLLOW_UPS = "follow_up_reports"
+
+
+def follow_up_reminders_send(*, now=None, states: dict | None = None) -> int | None:
+    """Once a day from 08:00: remind the lead unit of a progress report due
+    in ``follow_up_remind_days`` days and on the day; when it is overdue, the
+    unit and the case's staff. Each (case, due date, stage) once (dedup key)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.time() < conf.send_after():
+        return None
+    today = local.date()
+    if _done(states, FOLLOW_UPS, today):
+        return None
+    policy = DeadlinePolicy.current()
+    soon = today + dt.timedelta(days=policy.follow_up_remind_days)
+    with transaction.atomic():
+        state = _claim_period(FOLLOW_UPS, today)
+        if state is None:
+            return None
+        count = 0
+        due = (
+            Case.objects.filter(follow_up_status=FollowUpStatus.FOLLOWING, follow_up_due__lte=soon)
+            .select_related("lead_unit", "region")
+            .order_by("follow_up_due", "id")
+        )  # index case_follow_up_due
+        for case in due:
+            if case.follow_up_due > today:
+                stage, kind = "soon", "follow_up_due_soon"
+            elif case.follow_up_due == today:
+                stage, kind = "due", "follow_up_due"
+            else:
+                stage, kind = "overdue", "follow_up_overdue"
+            to = recipients.unit_recipients(case.lead_unit) if case.lead_unit_id else []
+            if stage == "overdue":
+                to += recipients.users(recipients.case_staff(case))
+            keys = outbox_add(
+                kind=kind,
+                recipients=to,
+                channels_={Channel.INAPP, Channel.EMAIL},
+                context={"due": case.follow_up_due},
+                dedup=f"followup:{case.pk}:{case.follow_up_due.isoformat()}:{stage}",
+                case=case,
+                url=reverse("unit:case", args=[case.pk]),
+                now=now,
+            )
+            count += len(keys)
+        state.last_date = today
+        state.save(update_fields=["last_date", "updated_at"])
+    return count

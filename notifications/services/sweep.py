@@ -16,7 +16,7 @@ from django.utils import timezone
 from ..models import SweepState
 from .events import events_dispatch_pending
 from .outbox import Delivery, Recovery, outbox_deliver, outbox_recover
-from .periodic import deputy_digests_send, reception_announcements_send
+from .periodic import deputy_digests_send, follow_up_reminders_send, reception_announcements_send
 from .reminders import reminders_process, reminders_scan
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class SweepResult:
     reminder_messages: int = 0
     digests: int = 0
     announcements: int = 0
+    follow_ups: int = 0
     delivery: Delivery = field(default_factory=Delivery)
     recovery: Recovery = field(default_factory=Recovery)
 
@@ -72,6 +73,7 @@ def sweep_run(*, now=None, deliver: bool = True, budgets: Budgets = UNLIMITED) -
     result.reminder_messages = len(reminders_process(now=now, time_budget=budgets.reminders))
     result.digests = deputy_digests_send(now=now, states=states, time_budget=budgets.digest) or 0
     result.announcements = reception_announcements_send(now=now, states=states) or 0
+    result.follow_ups = follow_up_reminders_send(now=now, states=states) or 0
     if deliver:
         # Attempts a crash left "sending": ask the provider before sending anything again.
         result.recovery = outbox_recover(now=now)

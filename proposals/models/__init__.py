@@ -19,6 +19,7 @@ from .records import (  # noqa: F401
     ContactRecord,
     ContactWay,
     Feedback,
+    FollowUpReport,
     PhoneRevealLog,
     RaterKind,
     Rating,

@@ -226,6 +226,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True, editable=False)
     implemented_at = models.DateTimeField(_("落实时间"), null=True, blank=True, editable=False)
+    # B-class follow-up: when the lead unit's next progress report is due.
+    follow_up_due = models.DateField(_("下次落实进展报告"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
@@ -275,6 +277,8 @@ class Case(models.Model):
             models.Index(fields=["channel", "-submitted_at"], name="case_channel"),
             # Follow-up filter: the few cases with a follow-up status.
             models.Index(fields=["follow_up_status", "-submitted_at"], name="case_follow_up", condition=~models.Q(follow_up_status="")),
+            # Follow-ups by the date their next progress report is due (reminders, overdue board).
+            models.Index(fields=["follow_up_due"], name="case_follow_up_due", condition=models.Q(follow_up_status="following")),
             # The few cases whose deadline waits for next year's official days.
             models.Index(fields=["id"], name="case_deadline_provisional", condition=models.Q(deadline_provisional=True)),
         ]

@@ -59,6 +59,12 @@ class DeadlinePolicy(models.Model):
     reminder_offsets = models.CharField(
         _("提前提醒（工作日）"), max_length=30, default="3,1", help_text=_("逗号分隔，如 3,1 表示提前 3 个和 1 个工作日提醒")
     )
+    follow_up_months = models.PositiveSmallIntegerField(
+        _("跟踪落实报告周期（月）"),
+        default=3,
+        help_text=_("B 类（正在解决或列入计划）办结后，承办单位每隔几个月报告一次落实进展，默认每季度"),
+    )
+    follow_up_remind_days = models.PositiveSmallIntegerField(_("落实进展报告提前提醒（天）"), default=7)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -232,3 +232,26 @@ class PhoneRevealLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FollowUpReport(models.Model):
+    """跟踪落实: the lead unit's progress report on a closed B-class case
+    (正在解决或列入计划), due every ``DeadlinePolicy.follow_up_months``."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="follow_up_reports")
+    unit = models.ForeignKey(
+        "units.HandlingUnit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("落实进展"))
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    created_at = models.DateTimeField(_("报告时间"))
+
+    class Meta:
+        verbose_name = _("落实进展报告")
+        verbose_name_plural = _("落实进展报告")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="follow_up_report_case")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.progress}%"

@@ -27,6 +27,7 @@ from accounts.models import Role
 from deputies.models import Deputy
 from regions.scoping import region_in_scope
 from units.models import HandlingUnit
+from workcalendar.workdays import add_months
 
 from .. import access
 from ..models import (
@@ -38,7 +39,9 @@ from ..models import (
     ContactParty,
     ContactRecord,
     ContactWay,
+    DeadlinePolicy,
     Feedback,
+    FollowUpReport,
     FollowUpStatus,
     PhoneRevealLog,
     RaterKind,
@@ -669,6 +672,13 @@ def case_close(*, case_id, user, reason: str = "", expected_state=None) -> Case:
         fields = ["closed_at", "follow_up_status", *deadlines.clear_deadline(case)]
         reply_class = ReplyClass.objects.filter(pk=case.reply_class_id).first() if case.reply_class_id else None
         case.follow_up_status = FollowUpStatus.FOLLOWING if reply_class and reply_class.requires_follow_up else FollowUpStatus.NONE
+        # The first progress report is due one period after closure.
+        case.follow_up_due = (
+            add_months(timezone.localdate(now), DeadlinePolicy.current().follow_up_months)
+            if case.follow_up_status == FollowUpStatus.FOLLOWING
+            else None
+        )
+        fields.append("follow_up_due")
         data = {"follow_up": case.follow_up_status} if case.follow_up_status else {}
         _transition(case, "close", kinds, user, reason=(reason or "").strip(), data=data, fields=fields, now=now)
         return case
@@ -688,8 +698,32 @@ def case_mark_implemented(*, case_id, user, note: str) -> Case:
         now = timezone.now()
         case.follow_up_status = FollowUpStatus.IMPLEMENTED
         case.implemented_at = now
-        _event(case, "implemented", kinds, user, reason=note, fields=["follow_up_status", "implemented_at"], now=now)
+        case.follow_up_due = None
+        _event(case, "implemented", kinds, user, reason=note, fields=["follow_up_status", "implemented_at", "follow_up_due"], now=now)
         return case
+
+
+MSG_PROGRESS = _("完成进度应为 0 到 100 之间的整数。")
+
+
+def case_follow_up_report(*, case_id, user, text: str, progress: int) -> FollowUpReport:
+    """跟踪落实: the lead unit (or staff) reports progress on a closed B-class
+    case; the next report falls due one period later."""
+    with transaction.atomic():
+        case = lock_case(case_id)
+        kinds = access.actor_kinds(user, case)
+        _check_event(case, "follow_up_report", kinds)
+        if case.follow_up_status != FollowUpStatus.FOLLOWING:
+            raise WorkflowError(str(MSG_NOT_FOLLOWING))
+        text = _require(text, MSG_TEXT_REQUIRED)
+        if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
+            raise WorkflowError(str(MSG_PROGRESS))
+        now = timezone.now()
+        unit = HandlingUnit.objects.filter(members=user, assignments__case=case, assignments__is_active=True).first()
+        report = FollowUpReport.objects.create(case=case, unit=unit, author=user, text=text, progress=progress, created_at=now)
+        case.follow_up_due = add_months(timezone.localdate(now), DeadlinePolicy.current().follow_up_months)
+        _event(case, "follow_up_report", kinds, user, reason=text, data={"progress": progress}, fields=["follow_up_due"], now=now)
+        return report
 
 
 def case_publish(*, case_id, user) -> Case:
@@ -824,6 +858,7 @@ __all__ = [
     "case_extend",
     "case_publish",
     "case_mark_implemented",
+    "case_follow_up_report",
     "case_add_note",
     "case_reveal_phone",
     "validate_signed_file",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("receptions/<int:pk>/withdraw/", views.reception_withdraw_view, name="reception_withdraw"),
     path("receptions/<int:pk>/opinions/", views.reception_opinion, name="reception_opinion"),
     path("record/", views.duty_record, name="record"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("record/activities/", views.duty_activity_add, name="activity_add"),
     path("record/activities/<int:pk>/delete/", views.duty_activity_remove, name="activity_delete"),
     path("qr/", views.qr_poster, name="qr"),

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from congress_portal.qr import absolute_url, qr_svg_inline
 from deputies.models import DutyActivity
 from deputies.services import DutyError, duty_activity_create, duty_activity_delete
-from proposals.access import access_case_for_deputy
+from proposals import selectors as proposal_selectors
+from proposals.access import access_case_for_deputy, cases_for_deputy
 from proposals.models import CaseKind, CaseState, SignerRole, SignerStatus
 from proposals.services import actions
 from proposals.services.intake import reception_opinion_create
@@ -535,4 +536,18 @@ def qr_poster(request):
             "site_name": settings.PORTAL_SITE_NAME,
             "section": "qr",
         },
+    )
+
+
+FOLLOW_UP_PAGE = 30
+
+
+@deputy_required
+@require_GET
+def follow_ups(request):
+    """跟踪落实: the deputy's closed B-class cases, with the unit's last progress report and the next one due."""
+    qs = proposal_selectors.follow_ups(cases_for_deputy(request.user))
+    page = Paginator(qs, FOLLOW_UP_PAGE).get_page(request.GET.get("page"))
+    return _render(
+        request, "follow_ups.html", {"page": page, "cases": page.object_list, "today": timezone.localdate(), "section": "follow_ups"}
     )

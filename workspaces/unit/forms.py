@@ -43,3 +43,18 @@ class UnitCaseFilterForm(forms.Form):
         elif data.get("overdue") == "no":
             out["overdue"] = False
         return out
+
+
+class FollowUpReportForm(forms.Form):
+    text = forms.CharField(label=_("落实进展"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    progress = forms.IntegerField(
+        label=_("完成进度（%）"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "required": _("请填写完成进度（0 到 100）。"),
+            "invalid": _("请填写完成进度（0 到 100）。"),
+            "min_value": _("请填写完成进度（0 到 100）。"),
+            "max_value": _("请填写完成进度（0 到 100）。"),
+        },
+    )

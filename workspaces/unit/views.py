@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proposals import access, selectors
-from proposals.models import Case, CaseState, UnitRole
+from proposals.models import Case, CaseState, FollowUpStatus, UnitRole
 from proposals.services import actions
 from proposals.workflow import EVENTS, Actor, WorkflowError
 
 from ..access import workspace_view
-from .forms import ContactForm, ReasonForm, ReplyForm, UnitCaseFilterForm
+from .forms import ContactForm, FollowUpReportForm, ReasonForm, ReplyForm, UnitCaseFilterForm
 
 PAGE_SIZE = 30
 
@@ -85,6 +85,9 @@ def _case_context(request, case, **forms):
         "dispute_form": forms.get("dispute_form") or ReasonForm(),
         "contact_form": forms.get("contact_form") or ContactForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(),
+        "can_report_follow_up": is_lead and case.follow_up_status == FollowUpStatus.FOLLOWING,
+        "follow_up_form": forms.get("follow_up_form") or FollowUpReportForm(),
+        "follow_up_reports": list(case.follow_up_reports.all()[:20]) if case.follow_up_status else [],
         "full_phone": forms.get("full_phone"),
         "is_overdue": case.is_overdue(today),
         "today": today,
@@ -203,3 +206,35 @@ def reveal_phone(request, pk):
 
 def case_url(case) -> str:
     return reverse("unit:case", args=[case.pk])
+
+
+@unit_case_view
+@require_POST
+def follow_up_report(request, pk):
+    """跟踪落实: the lead unit reports progress on a closed B-class case."""
+    case = _load(request, pk)
+    form = FollowUpReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "workspaces/unit/case_detail.html", _case_context(request, case, follow_up_form=form), status=400)
+    try:
+        actions.case_follow_up_report(
+            case_id=case.pk, user=request.user, text=form.cleaned_data["text"], progress=form.cleaned_data["progress"]
+        )
+    except WorkflowError as exc:
+        return _refused(request, case, exc)
+    return _done(request, case, _("落实进展已报告。"))
+
+
+FOLLOW_UP_PAGE = 30
+
+
+@unit_required
+def follow_ups(request):
+    """The unit's B-class cases under follow-up: last report, next report due."""
+    qs = selectors.follow_ups(Case.objects.filter(pk__in=access.unit_case_ids(request.user, case_open=False).filter(role=UnitRole.LEAD)))
+    page = Paginator(qs, FOLLOW_UP_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspaces/unit/follow_ups.html",
+        {"page": page, "cases": page.object_list, "today": timezone.localdate(), "section": "follow_ups"},
+    )
