@@ -54,7 +54,7 @@ def draft_list(request):
 
 def station_entry(request, code):
     """From a station's kiosk: the drafts open for comment at this station."""
-    station = get_object_or_404(Station, code=code)
+    station = get_object_or_404(Station, code=code, is_active=True)
     drafts = list(selectors.station_open_drafts(station))
     if len(drafts) == 1:
         return redirect("legislation:draft_station", pk=drafts[0].pk, code=station.code)
@@ -65,7 +65,7 @@ def draft_page(request, pk, code=None):
     draft = access.access_public_draft(pk)
     station = None
     if code is not None:
-        station = draft.stations.filter(code=code).first()
+        station = draft.stations.filter(code=code, is_active=True).first()
         if station is None:
             raise Http404
     version = draft.current_version
@@ -459,7 +459,7 @@ def _staff_scope(request, pk):
 def draft_new(request):
     if not request.user.is_staff:
         raise Http404
-    stations = scope_queryset(Station.objects.all(), request.user, "region").order_by("code")
+    stations = scope_queryset(Station.objects.filter(is_active=True), request.user, "region").order_by("code")
     form = forms.DraftForm(request.POST or None, request.FILES or None, stations=stations)
     if request.method == "POST" and form.is_valid():
         region = request.user.region

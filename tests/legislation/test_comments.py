@@ -145,3 +145,18 @@ def test_public_page_shows_counts(client, draft, world):
     services.comment_feedback(comment=c, user=world["staff"], adoption=Adoption.ADOPTED, reason="采纳")
     page = client.get(reverse("legislation:draft", args=[draft.pk])).content.decode()
     assert "已收到意见 2 条，已反馈 1 条" in page and "采纳 1" in page
+
+
+def test_an_inactive_station_has_no_comment_page(client, draft, world):
+    Station = type(world["a"])
+    Station.objects.filter(pk=world["a"].pk).update(is_active=False)
+    assert client.get(reverse("legislation:station", args=[world["a"].code])).status_code == 404
+    assert client.get(reverse("legislation:draft_station", args=[draft.pk, world["a"].code])).status_code == 404
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_tracking_lookup_costs_the_same_whatever_the_comments(client, draft, world, django_assert_num_queries, n):
+    made = [comment(draft, f"意见{i}", "第一条") for i in range(n)]
+    with django_assert_num_queries(1):
+        response = client.post(reverse("legislation:track"), {"code": made[-1].tracking_code})
+    assert response.status_code == 200
