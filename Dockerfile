@@ -13,9 +13,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Pango and Chinese fonts for WeasyPrint (PDF documents: 交办单, 回执, 全程档案).
+# WeasyPrint (the legislation app's PDF reports) needs Pango/HarfBuzz, and
+# Chinese text needs a CJK font: the same list as `make system-deps`.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt ./

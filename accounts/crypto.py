@@ -59,3 +59,19 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
+
+
+def mask_name(name: str) -> str:
+    """A resident's name as shown to those who need not call back (PIPL):
+    the surname (first character) and one star, 王阿姨 → 王*, 欧阳修 → 欧*."""
+    name = (name or "").strip()
+    return f"{name[0]}*" if name else ""
+
+
+def phone_digest(phone: str) -> str:
+    """A keyed digest of a phone number: finds the same number again (one
+    subscription per number, admin search) without storing it in clear."""
+    if not phone:
+        return ""
+    secret = settings.PORTAL_FIELD_ENCRYPTION_KEY or settings.SECRET_KEY
+    return hashlib.sha256(("phone-digest:" + secret + ":" + phone).encode()).hexdigest()

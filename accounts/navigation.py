@@ -30,7 +30,8 @@ def workspace_links(user) -> list[WorkspaceLink]:
     if user.is_staff:
         links.append(WorkspaceLink(_("管理后台"), reverse("admin:index")))
     if user.role == Role.LIAISON or user.is_staff:
-        links.append(WorkspaceLink(_("录入纸质意见"), reverse("intake:paper")))
+        links.append(WorkspaceLink(_("联络站工作台"), reverse("station_workspace:home")))
+        links.append(WorkspaceLink(_("法规草案意见汇总"), reverse("legislation:manage_list")))
     return links
 
 

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.middleware import has_nul
+from open311.render import error
 
 MSG_NUL = _("地址中含有无法识别的字符（NUL）。")
 
@@ -22,8 +23,6 @@ class ApiNulBytesMiddleware:
         path = request.path_info
         if path.startswith(("/api/", "/open311/")) and has_nul(request):
             if path.startswith("/open311/"):
-                from open311.render import error
-
                 return error("xml" if ".xml" in path else "json", 400, MSG_NUL)
             return JsonResponse({"detail": str(MSG_NUL), "code": "invalid"}, status=400, json_dumps_params={"ensure_ascii": False})
         return self.get_response(request)

@@ -33,6 +33,7 @@ from proposals.models import (
 from proposals.models.cases import DeadlineKind
 from regions.models import Region
 from stations.models import ReceptionDay, Station
+from stations.reception import next_reception_date
 from units.models import HandlingUnit
 
 MAX_ID = 2**53  # larger ids do not exist and would overflow the column type
@@ -130,7 +131,6 @@ class StationDetailSerializer(StationSerializer):
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_next_reception_date(self, obj):
-        from stations.reception import next_reception_date
 
         value = next_reception_date(obj, after=timezone.localdate())
         return value.isoformat() if value else None

@@ -33,6 +33,9 @@ app.autodiscover_tasks()
 #   the task's own budget runs out.
 # - reception-announcements, daily 08:00: tell subscribers of reception days
 #   coming up within each station's reception_announce_days (3 by default).
+# - provisional-deadlines, daily 03:15: deadlines counted over a year whose
+#   official holidays were unknown are computed again (entering the days in
+#   admin already triggers it at once; this catches a missed trigger).
 app.conf.beat_schedule = {
     "notifications-sweep": {
         "task": "notifications.tasks.sweep",
@@ -42,6 +45,11 @@ app.conf.beat_schedule = {
     "deputy-weekly-digest": {
         "task": "notifications.tasks.send_deputy_digests",
         "schedule": crontab(minute=30, hour=8, day_of_week=1),
+        "options": {"expires": 6 * 3600},
+    },
+    "provisional-deadlines": {
+        "task": "proposals.tasks.recompute_provisional_deadlines",
+        "schedule": crontab(minute=15, hour=3),
         "options": {"expires": 6 * 3600},
     },
     "reception-announcements": {

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from accounts import views as accounts_views
+from workspaces.station import views as station_views
 
 from . import views
 
@@ -18,12 +19,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("stations/", include("stations.urls")),
     path("deputies/", include("deputies.urls")),
-    path("deputy/", include("deputies.workspace_urls")),
-    path("unit/", include("units.urls")),
+    # The role workspaces (workspaces/): deputy, handling unit, liaison officer.
+    path("deputy/", include("workspaces.deputy.urls")),
+    path("unit/", include("workspaces.unit.urls")),
+    path("station/", include("workspaces.station.urls")),
+    # Paper entry moved into the liaison officer's workspace; old bookmarks follow.
+    path("paper/", station_views.legacy_paper, name="paper"),
+    path("paper/<str:code>/", station_views.legacy_paper, name="paper_station"),
     path("api/", include("api.urls")),
     path("open311/", include("open311.urls")),
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
+    path("legislation/", include("legislation.urls")),
     # Kiosk (/kiosk/<station code>/), deputy QR (/d/<public id>/), tracking (/track/).
     path("", include("intake.urls")),
 ]

@@ -7,7 +7,7 @@ from accounts.models import Role, User
 from regions.admin_scoping import ObjectScopeAdminMixin, RegionScopedAdminMixin, SafeAutocompleteMixin, ScopedCountPaginator
 from regions.models import Region, normalize_code
 from regions.scoping import region_in_scope, scope_queryset, sees_everything, user_region_prefix
-from stations.models import StationMembership
+from stations.models import Station, StationMembership
 
 from .models import Congress, Deputy, DeputyGroup, DutyActivity, Mandate, Tier
 from .scoping import deputy_in_scope, scope_deputies
@@ -67,7 +67,6 @@ class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
         return scope_queryset(qs, request.user, "station__region")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from stations.models import Station
 
         if db_field.related_model is Station and not sees_everything(request.user):
             kwargs["queryset"] = scope_queryset(Station.objects.all(), request.user)

@@ -9,7 +9,7 @@ placed in a station). Superusers see all.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from regions.models import Region
-from regions.scoping import sees_everything, user_region_prefix
+from regions.scoping import region_in_scope, sees_everything, user_region_prefix
 from stations.models import StationMembership
 
 from .models import Deputy, Mandate
@@ -50,7 +50,5 @@ def deputy_in_scope(user, deputy: Deputy) -> bool:
     if sees_everything(user):
         return True
     if deputy.pk is None:
-        from regions.scoping import region_in_scope
-
         return region_in_scope(user, deputy.home_region)
     return scope_deputies(Deputy.objects.filter(pk=deputy.pk), user).exists()

@@ -1,19 +1,15 @@
-"""Writes of the deputy's workspace: duty-record entries and phone reveals.
+"""Writes of the duty record (履职档案): the entries a deputy adds by hand.
 
 The duty record (履职档案) reads what the portal already knows from its own
-tables (``deputies.selectors.duty_record``); the entries here are the
+tables (``workspaces.deputy.selectors.duty_record``); the entries here are the
 activities it cannot know: meetings, inspections, training, reports to voters.
 """
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proposals.access import access_case_for_deputy, can_see_full_phone
-from proposals.models import PhoneRevealLog
-from proposals.services.intake import case_phone
 from stations.models import StationMembership
 
 from .models import Deputy, DutyActivity, DutyKind
@@ -29,8 +25,6 @@ MSG_FUTURE_DATE = _("履职日期不能晚于今天。")
 MSG_TOO_OLD = _("履职日期不能早于 %(year)s 年。")
 MSG_BAD_STATION = _("请选择您所在的站点。")
 MSG_CANNOT_DELETE = _("只能删除自己录入的履职记录。")
-MSG_NOT_RESPONSIBLE = _("只有责任代表可以查看群众的完整电话号码。")
-MSG_NO_PHONE = _("群众没有留下电话号码。")
 
 EARLIEST_YEAR = 2000
 
@@ -39,7 +33,7 @@ class DutyError(Exception):
     """A refused duty-record or workspace action; str() is shown to the user."""
 
 
-def _deputy_of(user) -> Deputy:
+def deputy_of(user) -> Deputy:
     deputy = getattr(user, "deputy", None) if user is not None and user.is_authenticated else None
     if deputy is None:
         raise DutyError(MSG_NOT_A_DEPUTY)
@@ -56,7 +50,7 @@ def duty_activity_create(
     station_id: int | None = None,
 ) -> DutyActivity:
     """The user's deputy adds an activity to their own duty record."""
-    deputy = _deputy_of(user)
+    deputy = deputy_of(user)
     title = (title or "").strip()
     if kind not in MANUAL_KINDS:
         raise DutyError(MSG_BAD_KIND)
@@ -82,21 +76,7 @@ def duty_activity_create(
 def duty_activity_delete(*, user, activity_id: int) -> None:
     """A deputy removes an entry they entered themselves (staff entries stay:
     they are corrected in admin)."""
-    deputy = _deputy_of(user)
+    deputy = deputy_of(user)
     deleted, _rows = DutyActivity.objects.filter(pk=activity_id, deputy=deputy, created_by=user).delete()
     if not deleted:
         raise DutyError(MSG_CANNOT_DELETE)
-
-
-def deputy_phone_reveal(*, user, case_id: int, reason: str = "") -> str:
-    """The responsible deputy asks for the resident's full number to call
-    back; every reveal is logged (PIPL). Others' cases are a 404."""
-    deputy = _deputy_of(user)
-    case = access_case_for_deputy(user, case_id)
-    if case.responsible_deputy_id != deputy.pk or not can_see_full_phone(user, case):
-        raise DutyError(MSG_NOT_RESPONSIBLE)
-    if not case.phone_encrypted:
-        raise DutyError(MSG_NO_PHONE)
-    with transaction.atomic():
-        PhoneRevealLog.objects.create(case=case, user=user, reason=(reason or "")[:200] or str(_("责任代表联系群众")))
-    return case_phone(case)

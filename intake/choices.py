@@ -101,14 +101,14 @@ def _shared_page(key, render) -> str:
         shared_key = f"intake:page:{digest}"
         html = shared_cache.get(shared_key)
     except Exception:  # noqa: BLE001 - no shared cache: render here
-        logger.warning("shared cache unavailable; rendering the kiosk page", exc_info=True)
+        logger.debug("shared cache unavailable; rendering the kiosk page", exc_info=True)
         return render()
     if html is None:
         html = render()
         try:
             shared_cache.set(shared_key, html, SHARED_PAGE_SECONDS)
         except Exception:  # noqa: BLE001
-            logger.warning("shared cache unavailable; kiosk page not kept", exc_info=True)
+            logger.debug("shared cache unavailable; kiosk page not kept", exc_info=True)
     return html
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
+from congress_portal.widgets import DateInput
 from deputies.models import Deputy
 from proposals.models import Category, Channel, Rating
 
@@ -201,7 +202,7 @@ class PaperForm(ResidentForm):
     )
     received_on = forms.DateField(
         label=_("收到日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"required": _("请填写收到日期。"), "invalid": _("日期格式不对，请按 2025-03-10 的格式填写。")},
     )
 

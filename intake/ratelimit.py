@@ -1,5 +1,9 @@
 """Fixed-window rate limits on Django's cache (Redis in production).
 
+While Redis is down or hung the limits fail OPEN (a resident's submission is
+never refused because Redis is), at once, behind the circuit breaker
+(``congress_portal.breaker``).
+
 ``cache.add`` (SET NX with expiry) starts a window, ``cache.incr`` (INCRBY)
 counts atomically inside it. If the cache is down the limiter fails open:
 a resident's submission is never refused because Redis is.
@@ -9,6 +13,9 @@ import hashlib
 import logging
 
 from django.core.cache import cache
+
+from congress_portal.breaker import CONNECTION_ERRORS, BreakerOpen
+from congress_portal.breaker import redis as breaker
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +36,8 @@ def hit(scope: str, ident: str, limit: tuple[int, int]) -> bool:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window)
             value = 1
-    except Exception:  # noqa: BLE001 - any cache failure: fail open
-        logger.warning("rate limit cache unavailable; allowing %s", scope, exc_info=True)
+    except Exception:  # noqa: BLE001 - any cache failure: fail open (the breaker has logged it)
+        logger.debug("rate limit cache unavailable; allowing %s", scope, exc_info=True)
         return True
     return value <= count
 
@@ -66,9 +73,14 @@ def hit_all(events: list[tuple[str, str, tuple[int, int]]]) -> bool:
             pipe.set(real_key, 0, ex=window, nx=True)
             pipe.incr(real_key)
         values = pipe.execute()[1::2]
-    except Exception:  # noqa: BLE001 - any cache failure: fail open
-        logger.warning("rate limit cache unavailable; allowing %s", [e[0] for e in events], exc_info=True)
+    except BreakerOpen:
+        return True  # Redis is known to be down: fail open at once
+    except Exception as exc:  # noqa: BLE001 - any cache failure: fail open
+        if isinstance(exc, CONNECTION_ERRORS):
+            breaker.failure(exc)  # one warning per outage (congress_portal.breaker)
+        logger.debug("rate limit cache unavailable; allowing %s", [e[0] for e in events], exc_info=True)
         return True
+    breaker.success()
     return all(int(value) <= count for value, (_scope, _ident, (count, _window)) in zip(values, events, strict=True))
 
 
@@ -93,8 +105,12 @@ def refund(events: list[tuple[str, str, tuple[int, int]]]) -> None:
         for scope, ident, _limit in events:
             pipe.eval(_DECR_IF_EXISTS, 1, backend.make_and_validate_key(_key(scope, ident)))
         pipe.execute()
-    except Exception:  # noqa: BLE001 - a lost refund only makes a limit a little stricter
-        logger.warning("rate limit cache unavailable; refund of %s skipped", [e[0] for e in events], exc_info=True)
+    except BreakerOpen:
+        return
+    except Exception as exc:  # noqa: BLE001 - a lost refund only makes a limit a little stricter
+        if isinstance(exc, CONNECTION_ERRORS):
+            breaker.failure(exc)
+        logger.debug("rate limit cache unavailable; refund of %s skipped", [e[0] for e in events], exc_info=True)
 
 
 def peek(scope: str, ident: str, limit: tuple[int, int]) -> bool:

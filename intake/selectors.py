@@ -160,12 +160,3 @@ def track_view(case: Case) -> TrackView:
         view.reply = _latest_reply(case)
     view.can_rate = case.state == CaseState.REPLIED and view.reply is not None and not view.reply.on_the_spot
     return view
-
-
-def recent_station_entries(station: Station, limit: int = 20):
-    """The latest paper / reception-day entries of a station (masked phones only)."""
-    return (
-        Case.objects.filter(station=station, channel__in=["paper", "reception"])
-        .only("pk", "tracking_code", "title", "channel", "received_on", "phone_masked", "state", "submitted_at")
-        .order_by("-submitted_at", "-id")[:limit]
-    )

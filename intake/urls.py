@@ -25,6 +25,4 @@ urlpatterns = [
     path("d/<str:public_id>/qr.<qrfmt:fmt>", views.deputy_qr, name="deputy_qr"),
     path("d/<str:public_id>/poster/", views.deputy_poster, name="deputy_poster"),
     path("track/", views.track, name="track"),
-    path("paper/", views.paper_stations, name="paper"),
-    path("paper/<str:code>/", views.paper, name="paper_station"),
 ]

@@ -1,5 +1,6 @@
 """The residents' front door: kiosk and QR form, deputy "给Ta留言", the
-confirmation page, /track/, and paper entry for liaison officers.
+confirmation page and /track/. (Paper entry is the liaison officer's, in
+``workspaces.station``.)
 
 Views only check input, call ``case_create`` or ``case_feedback`` and render.
 """
@@ -13,8 +14,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -27,15 +26,16 @@ from django.views.decorators.http import require_http_methods
 
 from congress_portal.qr import absolute_url, qr_response, qr_svg_inline
 from proposals.models import Case, Channel
+from proposals.services.actions import case_feedback
 from proposals.services.intake import case_create
 from proposals.tracking import normalize_tracking_code
 from proposals.workflow import WorkflowError
+from stations.access import can_run_station
 
 from . import choices, conf, ratelimit, selectors
-from .access import access_station_for_paper, can_enter_paper, stations_for_paper
 from .device import clear_device_cookie, device_for_station, read_device, set_device_cookie
-from .forms import FeedbackForm, PaperForm, ResidentForm, TrackForm
-from .text import clean_text, title_from
+from .forms import FeedbackForm, ResidentForm, TrackForm
+from .text import title_from
 
 logger = logging.getLogger(__name__)
 
@@ -187,14 +187,16 @@ def kiosk(request, code):
         response = render(request, "intake/station_inactive.html", {"station": station}, status=200)
         return _no_store(response)
     device = device_for_station(request, station)
-    from_qr = request.GET.get("src") == "qr"
-    # A registered screen is the kiosk. A phone that scanned the station's
-    # code is "station QR"; an unregistered screen showing the page without
-    # ?src=qr is treated as a kiosk too (so it still clears itself).
-    if device is not None or not from_qr:
+    # Only a screen registered as the station's kiosk (staff set it up at
+    # /kiosk/<code>/device/) runs in kiosk mode, clearing itself when idle. A
+    # phone that scanned the station's poster is "station QR"; anyone else
+    # following a link (the station page's "在线反映问题") writes online.
+    if device is not None:
         channel, kiosk_mode = Channel.KIOSK, True
-    else:
+    elif request.GET.get("src") == "qr":
         channel, kiosk_mode = Channel.STATION_QR, False
+    else:
+        channel, kiosk_mode = Channel.ONLINE, False
     return _resident_form(request, station=station, channel=channel, device=device, kiosk_mode=kiosk_mode)
 
 
@@ -272,6 +274,22 @@ def _track_lookup(request, form):
     return case, None
 
 
+RATED_SALT = "intake.track.rated"
+RATED_MAX_AGE = 600
+
+
+def _rated_case(token: str) -> Case | None:
+    """The case a resident has just rated (the pass ``track`` gives after a
+    rating), for ten minutes; anything else is None."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        pk = signing.loads(token, salt=RATED_SALT, max_age=RATED_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Case.objects.select_related("station").filter(pk=pk).first() if isinstance(pk, int) else None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
@@ -293,8 +311,6 @@ def track(request):
                     feedback_form = FeedbackForm(request.POST)
                     if feedback_form.is_valid():
                         try:
-                            from proposals.services.actions import case_feedback
-
                             case_feedback(
                                 case_id=case.pk,
                                 rating=feedback_form.cleaned_data["rating"],
@@ -304,12 +320,19 @@ def track(request):
                         except WorkflowError as exc:
                             feedback_form.add_error(None, str(exc))
                         else:
+                            # Back to their case with the rating shown (POST-redirect-GET):
+                            # the code and digits were checked in this request, so a
+                            # short-lived signed pass lets this browser see the case again.
                             messages.success(request, MSG_FEEDBACK_THANKS)
-                            query = urlencode({"code": case.tracking_code_display})
-                            return redirect(reverse("intake:track") + "?" + query)
+                            token = signing.dumps(case.pk, salt=RATED_SALT)
+                            return redirect(reverse("intake:track") + "?" + urlencode({"rated": token}))
                 context.update({"view": selectors.track_view(case), "feedback_form": feedback_form, "track_form": form})
                 return _no_store(render(request, "intake/track_result.html", context))
     else:
+        rated = _rated_case(request.GET.get("rated", ""))
+        if rated is not None:
+            context.update({"view": selectors.track_view(rated), "feedback_form": None, "track_form": None, "just_rated": True})
+            return _no_store(render(request, "intake/track_result.html", context))
         form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
     context["form"] = form
     return _no_store(render(request, "intake/track.html", context))
@@ -322,7 +345,7 @@ def kiosk_device(request, code):
     """Staff set up (or release) a station's screen as its kiosk. Setting it
     up logs the staff member out, so the next resident is not logged in."""
     station = selectors.station_by_code(code)
-    if station is None or not can_enter_paper(request.user, station):
+    if station is None or not can_run_station(request.user, station):
         raise Http404
     if request.method == "POST":
         if request.POST.get("action") == "off":
@@ -336,72 +359,3 @@ def kiosk_device(request, code):
         return response
     device = read_device(request)
     return _no_store(render(request, "intake/kiosk_device.html", {"station": station, "device": device}))
-
-
-# --- Paper and reception-day entry ----------------------------------------------------
-PAPER_STATIONS_PAGE = 50
-
-
-@login_required
-def paper_stations(request):
-    """The stations the user may enter paper for: one goes straight to its
-    form; a county's (or a city's) many are searched and paged."""
-    stations = stations_for_paper(request.user).select_related("region").order_by("region__code", "code")
-    q = clean_text(request.GET.get("q", "")[:50]) if "\x00" not in request.GET.get("q", "") else ""
-    if q:
-        stations = stations.filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(address__icontains=q))
-    page = Paginator(stations, PAPER_STATIONS_PAGE).get_page(request.GET.get("page"))
-    if not q and page.paginator.count == 1:
-        return redirect("intake:paper_station", code=page.object_list[0].code)
-    query = urlencode({"q": q}) if q else ""
-    return render(request, "intake/paper_stations.html", {"page_obj": page, "stations": page.object_list, "q": q, "query": query})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def paper(request, code):
-    station = access_station_for_paper(request.user, code)
-    categories = choices.categories()
-    deputies = choices.station_deputies(station)
-    created = None
-    if request.method == "POST":
-        form = PaperForm(request.POST, request.FILES, categories=categories, deputies=deputies)
-        if form.is_valid():
-            data = form.cleaned_data
-            result = case_create(
-                title=title_from(data["content"]),
-                content=data["content"],
-                channel=data["channel"],
-                station=station,
-                category=data["category"],
-                address=data["address"],
-                addressed_deputy=data.get("deputy"),
-                resident_name=data["resident_name"],
-                phone=data["phone"],
-                consent_given=bool(data.get("consent")),
-                received_on=data["received_on"],
-                submitted_by=request.user,
-                submission_key=data["submission_key"],
-                actor_label=_("联络员录入"),
-                photos=form.photos,
-            )
-            messages.success(
-                request,
-                _("已录入。查询码 %(code)s，请告诉群众（或写在回执上）。") % {"code": result.case.tracking_code_display},
-            )
-            return redirect("intake:paper_station", code=station.code)
-        files_again = form.had_files
-    else:
-        form = PaperForm(categories=categories, deputies=deputies)
-        files_again = False
-    recent = selectors.recent_station_entries(station)
-    context = {
-        "station": station,
-        "form": form,
-        "files_again": files_again,
-        "recent": recent,
-        "created": created,
-        "max_photos": conf.get("MAX_PHOTOS"),
-        "max_photo_mb": conf.get("MAX_PHOTO_BYTES") // (1024 * 1024),
-    }
-    return _no_store(render(request, "intake/paper.html", context))

@@ -10,7 +10,16 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from proposals.models import CaseEvent
+        from proposals.signals import case_event_committed
 
+        from .signals import case_event_committed as on_committed
         from .signals import case_event_saved
 
         post_save.connect(case_event_saved, sender=CaseEvent, dispatch_uid="notifications_event_dispatch")
+        case_event_committed.connect(on_committed, dispatch_uid="notifications_doorbell")
+        # When Redis is back, dispatch what was committed during the outage now.
+        from congress_portal.breaker import redis as redis_breaker
+
+        from .hooks import ring_doorbell
+
+        redis_breaker.on_recover(ring_doorbell)

@@ -25,3 +25,9 @@ def retry_delay_seconds(attempts: int) -> int:
 
 def sms_settings() -> dict:
     return dict(getattr(settings, "NOTIFICATIONS_SMS", {}))
+
+
+def sending_timeout_seconds() -> int:
+    """How long an attempt may stay "sending" before the provider is asked
+    whether it was accepted (longer than any provider call: 10 s by default)."""
+    return int(getattr(settings, "NOTIFICATIONS_SENDING_TIMEOUT", 300))

@@ -33,8 +33,8 @@ def ring_doorbell() -> bool:
     published it (False: one was already on its way, or the broker is down)."""
     try:
         first = cache.add(DOORBELL_KEY, 1, timeout=DOORBELL_SECONDS)
-    except Exception:  # noqa: BLE001 - the cache is down: publish anyway
-        logger.warning("doorbell cache unavailable; publishing directly", exc_info=True)
+    except Exception:  # noqa: BLE001 - the cache is down: publish anyway (the breaker has logged it)
+        logger.debug("doorbell cache unavailable; publishing directly", exc_info=True)
         first = True
     if not first:
         return False
@@ -51,7 +51,7 @@ def silence_doorbell() -> None:
     try:
         cache.delete(DOORBELL_KEY)
     except Exception:  # noqa: BLE001 - the key expires by itself
-        logger.warning("doorbell cache unavailable", exc_info=True)
+        logger.debug("doorbell cache unavailable", exc_info=True)
 
 
 def case_event_committed(event_id: int) -> None:

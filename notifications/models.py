@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.crypto import mask_phone
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("电子邮件")
@@ -20,7 +22,12 @@ class Channel(models.TextChoices):
 
 class MessageStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
+    # Two-phase sending: committed as "sending" before the provider is called.
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
+    # Found "sending" after a crash, on a channel that cannot tell whether the
+    # provider accepted it (SMTP): not sent again; staff decide.
+    UNCERTAIN = "uncertain", _("不确定是否送达")
     FAILED = "failed", _("发送失败")
     CANCELLED = "cancelled", _("已取消")
 
@@ -59,6 +66,10 @@ class Message(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"))
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # The current attempt: its id goes to the provider (SMS OutId, e-mail
+    # Message-ID) so that, after a crash, the provider can be asked about it.
+    attempt_id = models.CharField(_("发送批次"), max_length=32, blank=True)
+    sending_since = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("消息")
@@ -68,6 +79,8 @@ class Message(models.Model):
             # The outbox claim: pending rows by next attempt (small partial index,
             # so an idle sweep costs one index probe at any table size).
             models.Index(fields=["next_attempt_at", "id"], condition=models.Q(status="pending"), name="message_pending_due"),
+            # Recovery: attempts left "sending" by a crash (a handful at most).
+            models.Index(fields=["sending_since"], condition=models.Q(status="sending"), name="message_sending"),
             # Admin / staff list of failed messages, newest first.
             models.Index(fields=["status", "-created_at"], name="message_status_created"),
             # The admin list, newest first, unfiltered.
@@ -79,7 +92,6 @@ class Message(models.Model):
 
     @property
     def address_display(self) -> str:
-        from accounts.crypto import mask_phone
 
         if self.to_resident:
             return self.case.phone_masked if self.case_id else ""
@@ -208,3 +220,26 @@ class SweepState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_date}"
+
+
+class PhoneCode(models.Model):
+    """A one-time SMS code that proves a person holds a phone number (to
+    subscribe to a station's announcements, to vote in a public selection).
+    The number is kept only as a keyed digest and the code only as a hash;
+    the SMS itself is an outbox ``Message``, sent exactly once."""
+
+    purpose = models.CharField(_("用途"), max_length=40)
+    phone_digest = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone_digest", "purpose", "-created_at"], name="phone_code_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from accounts.models import Role
+from proposals.models import SupervisionRecord
 from regions.models import CODE_LENGTH, PREFIX_LENGTH
+from units.models import HandlingUnit
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,6 @@ def supervising_staff(case) -> list:
 def case_leaders(case) -> list:
     """Leaders on a key (主任会议重点督办) case: leaders who recorded its
     supervision, else the nearest leaders over its region."""
-    from proposals.models import SupervisionRecord
 
     authors = list(
         get_user_model().objects.filter(
@@ -165,7 +166,6 @@ class RecipientCache:
     def _load_units(self, units) -> None:
         if not units:
             return
-        from units.models import HandlingUnit
 
         members: dict[int, list[To]] = {u.pk: [] for u in units}
         through = HandlingUnit.members.through.objects.filter(handlingunit_id__in=members, user__is_active=True).select_related("user")

@@ -33,5 +33,6 @@ def messages_for_staff(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def failed_messages_for_staff(user) -> QuerySet:
-    failed = Message.objects.filter(status=MessageStatus.FAILED)
+    # Failed for good, and those a crash left uncertain: staff check both.
+    failed = Message.objects.filter(status__in=[MessageStatus.FAILED, MessageStatus.UNCERTAIN])
     return messages_for_staff(user, failed).select_related("case").order_by("-created_at", "-id")

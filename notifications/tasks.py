@@ -9,7 +9,11 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import DatabaseError
+
+from congress_portal.breaker import CONNECTION_ERRORS
+from congress_portal.breaker import redis as breaker
 
 from . import hooks
 from .services.events import event_dispatch, events_dispatch_batch
@@ -114,10 +118,19 @@ def send_reception_announcements(self):
 
 def enqueue(task, *args) -> bool:
     """Publish without blocking and without raising: when the broker is down
-    the sweep does the work later (README "Reminders and notifications")."""
+    the sweep does the work later (README "Reminders and notifications").
+    Behind the Redis circuit breaker (the broker is the portal's Redis): while
+    it is open nothing waits for a publish that cannot succeed."""
+    redis_broker = str(getattr(settings, "CELERY_BROKER_URL", "")).startswith(("redis://", "rediss://"))
+    if redis_broker and not breaker.allow():
+        return False
     try:
         task.apply_async(args=args, retry=False)
     except Exception as exc:  # kombu OperationalError, socket errors, eager-mode failures
-        logger.warning("could not enqueue %s%r (%s); the sweep will pick it up", task.name, args, exc)
+        if redis_broker and isinstance(exc, CONNECTION_ERRORS):
+            breaker.failure(exc)
+        logger.debug("could not enqueue %s%r (%s); the sweep will pick it up", task.name, args, exc)
         return False
+    if redis_broker:
+        breaker.success()
     return True

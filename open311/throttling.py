@@ -27,7 +27,7 @@ def allow(scope: str, ident: str) -> bool:
         cache.add(key, 0, timeout=period + 1)
         count = cache.incr(key)
     except Exception:  # a cache outage must not take the endpoint down
-        logger.warning("open311 throttle cache unavailable; request allowed", exc_info=True)
+        logger.debug("open311 throttle cache unavailable; request allowed", exc_info=True)
         return True
     return count <= limit
 

@@ -4,6 +4,7 @@ goes through these functions (style.md: access checks are functions too)."""
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
 
+from deputies.models import Deputy
 from regions.scoping import region_in_scope, scope_queryset, sees_everything
 
 from .models import Case, CaseAssignment, CaseSigner, SignerRole, SignerStatus, UnitRole
@@ -78,7 +79,6 @@ def with_actor_flags(qs: QuerySet, user) -> QuerySet:
     which loads the case anyway asks nothing more to draw its buttons."""
     if not user or not user.is_authenticated:
         return qs
-    from deputies.models import Deputy
 
     return qs.annotate(
         ak_user=Value(user.pk, output_field=IntegerField()),

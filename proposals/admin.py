@@ -23,7 +23,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,11 +38,15 @@ from congress_portal.admin_lists import LargeTableAdminMixin, fixed_choices_filt
 from regions.admin_scoping import RegionScopedAdminMixin
 from regions.models import Region, RegionLevel
 from regions.scoping import scope_queryset, sees_everything, user_region_prefix
+from stations.models import Station
+from units.admin import HandlingUnitAdmin
+from units.models import HandlingUnit
 
 from . import access, selectors
 from . import forms as action_forms
 from .models import (
     Case,
+    CaseAssignment,
     CaseEvent,
     CaseKind,
     CaseState,
@@ -49,6 +54,7 @@ from .models import (
     DeadlinePolicy,
     FollowUpStatus,
     PhoneRevealLog,
+    Rating,
     ReplyClass,
     UnitRole,
 )
@@ -235,7 +241,6 @@ class StationFilter(_ScopedChoiceFilter):
     field = "station"
 
     def choice_queryset(self, request):
-        from stations.models import Station
 
         return scope_queryset(Station.objects.all(), request.user, "region").only("pk", "name").order_by("name")
 
@@ -246,7 +251,6 @@ class LeadUnitFilter(_ScopedChoiceFilter):
     field = "lead_unit"
 
     def choice_queryset(self, request):
-        from units.models import HandlingUnit
 
         return scope_queryset(HandlingUnit.objects.all(), request.user, "region").only("pk", "name", "short_name").order_by("name")
 
@@ -526,7 +530,7 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
         "deadline_col",
         "supervision_level",
         "reply_class",
-        "satisfaction",
+        "satisfaction_col",
         "follow_up_status",
         "is_published",
         "merged_into",
@@ -559,7 +563,7 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
                     "addressed_deputy",
                     "supervision_level",
                     "reply_class",
-                    "satisfaction",
+                    "satisfaction_col",
                     "follow_up_status",
                     "is_published",
                     "merged_into",
@@ -572,6 +576,10 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     # -- columns ----------------------------------------------------------------------
 
     @admin.display(description=_("查询码"), ordering="tracking_code")
+    @admin.display(description=_("满意度"))
+    def satisfaction_col(self, obj):
+        return Rating(obj.satisfaction).label if obj.satisfaction in Rating.values else "—"
+
     def tracking_code_col(self, obj):
         return obj.tracking_code_display
 
@@ -613,6 +621,8 @@ class CaseAdmin(LargeTableAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
         if not obj.deadline or not obj.is_open:
             return "-"
         label = f"{obj.deadline:%Y-%m-%d}（{obj.get_deadline_kind_display()}）"
+        if obj.deadline_provisional:
+            label += gettext(" 暂定：节假日安排录入后重新计算")
         if obj.is_overdue():
             days = (timezone.localdate() - obj.deadline).days
             return format_html('<strong class="case-overdue" style="color:#ba2121">{} {}</strong>', label, _("超期 %(d)s 天") % {"d": days})
@@ -897,12 +907,17 @@ class ReadOnlyAdminMixin:
         return False
 
 
+def action_label(action: str) -> str:
+    """The Chinese name of a recorded action (the code itself if unknown)."""
+    return dict(event_action_choices()).get(action, action)
+
+
 def event_action_choices() -> list[tuple[str, str]]:
     """Every action the code records, with its label (the history has
     millions of rows: its distinct values are not read from it)."""
     from .services.suggestions import EVENT_LABELS
 
-    labels = {"submit": _("提交"), "mark_overdue": _("标记超期")}
+    labels = {"submit": _("提交"), "mark_overdue": _("标记超期"), "deadline_recomputed": _("重新计算时限")}
     labels.update({action: t.label for action, t in TRANSITIONS.items()})
     labels.update({action: spec[0] for action, spec in EVENTS.items()})
     labels.update(EVENT_LABELS)
@@ -914,8 +929,17 @@ class CaseEventAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, RegionScopedAdmin
     """The audit trail, read-only."""
 
     region_field = "case__region"
-    list_display = ("created_at", "case", "action", "from_state", "to_state", "actor", "actor_label")
+    list_display = ("created_at", "case", "action_col", "from_state", "to_state", "actor", "actor_label")
     list_filter = (fixed_choices_filter("action", _("操作"), lambda: event_action_choices()),)
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_col(self, obj):
+        return action_label(obj.action)
+
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in CaseEvent._meta.fields if f.name not in ("id", "action")]
+        return ["action_col", *fields]
+
     list_select_related = ("case", "actor")
     search_fields = ("=case__tracking_code",)
 
@@ -968,3 +992,35 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         policy = DeadlinePolicy.current()
         return HttpResponseRedirect(reverse("admin:proposals_deadlinepolicy_change", args=[policy.pk]))
+
+
+# --- the roster's admin, extended with what the case core knows ------------------------------
+
+
+class HandlingUnitCasesAdmin(HandlingUnitAdmin):
+    """The handling units list with each unit's open lead cases. The roster
+    (``units``) knows nothing of cases, so the case core re-registers the
+    unit admin with the count added."""
+
+    list_display = (*HandlingUnitAdmin.list_display[:-1], "active_cases", HandlingUnitAdmin.list_display[-1])
+
+    def get_queryset(self, request):
+        # Open lead assignments per unit, counted in the list query itself:
+        # for each listed unit, its open assignments only (index
+        # assignment_unit_open), not a GROUP BY over every assignment ever made.
+        open_lead = (
+            CaseAssignment.objects.filter(unit=OuterRef("pk"), is_active=True, case_open=True, role=UnitRole.LEAD)
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(_active_cases=Coalesce(Subquery(open_lead), 0))
+
+    @admin.display(description=_("在办案件"), ordering="_active_cases")
+    def active_cases(self, obj):
+        return obj._active_cases
+
+
+admin.site.unregister(HandlingUnit)
+admin.site.register(HandlingUnit, HandlingUnitCasesAdmin)

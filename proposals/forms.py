@@ -8,7 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.widgets import DateInput
+from deputies.models import Deputy
+from deputies.scoping import scope_deputies
 from regions.scoping import scope_queryset
+from units.models import HandlingUnit
 
 from .models import Case, ContactParty, ContactWay, ReplyClass, SupervisionKind, SupervisionLevel
 from .tracking import normalize_tracking_code
@@ -71,8 +75,6 @@ def scoped_units(user, case: Case | None = None):
     """Active units of the user's subtree and units above the case's region."""
     from django.db.models import Q
 
-    from units.models import HandlingUnit
-
     qs = HandlingUnit.objects.filter(is_active=True).select_related("region")
     scoped = scope_queryset(qs, user, "region")
     if case is not None and case.region_id:
@@ -97,9 +99,6 @@ class AssignForm(forms.Form):
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
         if with_deputy and case is not None:
-            from deputies.models import Deputy
-            from deputies.scoping import scope_deputies
-
             deputies = Deputy.objects.filter(is_active=True)
             if case.station_id:
                 deputies = deputies.filter(stations=case.station_id)
@@ -134,7 +133,7 @@ class BulkAssignForm(forms.Form):
 class SuperviseForm(forms.Form):
     level = forms.ChoiceField(label=_("督办级别"), choices=[c for c in SupervisionLevel.choices if c[0]])
     kind = forms.ChoiceField(label=_("督办方式"), choices=SupervisionKind.choices)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     summary = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -143,7 +142,7 @@ class SuperviseForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    contact_date = forms.DateField(label=_("联系日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    contact_date = forms.DateField(label=_("联系日期"), widget=DateInput())
     way = forms.ChoiceField(label=_("方式"), choices=ContactWay.choices)
     party = forms.ChoiceField(label=_("联系对象"), choices=ContactParty.choices)
     summary = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
@@ -201,10 +200,19 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
 
+MSG_REPLY_CLASS = _("请选择答复类别（A、B 或 C）。")
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    # No class is preselected: the unit must choose A, B or C itself (a
+    # preselected "A 已解决或采纳" would be sent by anyone who did not look).
     reply_class = ListedModelChoiceField(
-        label=_("答复类别"), queryset=ReplyClass.objects.filter(is_active=True), to_field_name="code", empty_label=None
+        label=_("答复类别"),
+        queryset=ReplyClass.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("请选择答复类别"),
+        error_messages={"required": MSG_REPLY_CLASS, "invalid_choice": MSG_REPLY_CLASS},
     )
     signed_file = forms.FileField(
         label=_("盖章答复件"),

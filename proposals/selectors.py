@@ -13,6 +13,10 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from deputies.models import Deputy
+from units.models import HandlingUnit
+
 from . import access
 from .models import (
     Case,
@@ -215,9 +219,6 @@ def case_records(case: Case) -> CaseRecords:
 
     Not for residents: notes are internal (the /track/ page shows the public
     timeline only)."""
-    from accounts.models import User
-    from deputies.models import Deputy
-    from units.models import HandlingUnit
 
     cid = case.pk
     branches = [

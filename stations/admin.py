@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.crypto import mask_phone
+from accounts import crypto
 from accounts.models import Role, User
 from deputies.models import Deputy
 from deputies.scoping import scope_deputies
@@ -175,29 +177,58 @@ class ReceptionDayAdmin(StationRegionScopedAdmin):
     paginator = ScopedCountPaginator
 
 
+class SubscriptionForm(forms.ModelForm):
+    """Staff may add a subscriber who asked in person (the number is then
+    counted as confirmed); the number is typed once and stored encrypted."""
+
+    phone_number = forms.CharField(label=_("手机号"), max_length=20, required=False)
+
+    class Meta:
+        model = ReceptionSubscription
+        fields = ["station", "user", "email"]
+
+    def clean_phone_number(self):
+        phone = crypto.normalize_phone(self.cleaned_data.get("phone_number") or "")
+        if phone and not crypto.is_valid_mobile(phone):
+            raise forms.ValidationError(_("手机号格式不正确，请填写 11 位手机号。"))
+        return phone
+
+    def save(self, commit=True):
+        sub = super().save(commit=False)
+        if self.cleaned_data.get("phone_number"):
+            sub.set_phone(self.cleaned_data["phone_number"])
+        if sub.confirmed_at is None:
+            sub.confirmed_at = timezone.now()
+        if commit:
+            sub.save()
+        return sub
+
+
 @admin.register(ReceptionSubscription)
 class ReceptionSubscriptionAdmin(StationRegionScopedAdmin):
-    """Subscribers are often residents: their phone number is shown masked
-    (PIPL); it is typed in once, when the subscription is added, and can be
-    found again by searching the whole number."""
+    """Subscribers are often residents: their phone number is stored
+    encrypted and shown masked (PIPL); search by the whole number finds it
+    through its keyed digest."""
 
-    list_display = ("station", "user", "email", "phone_display", "created_at")
-    search_fields = ("station__name", "=email", "=phone")
+    form = SubscriptionForm
+    list_display = ("station", "user", "email", "phone_masked", "confirmed_at", "created_at")
+    search_fields = ("station__name", "=email")
     autocomplete_fields = ("station",)
     raw_id_fields = ("user",)
     list_select_related = ("station", "user")
     show_full_result_count = False
     paginator = ScopedCountPaginator
 
-    @admin.display(description=_("手机号"))
-    def phone_display(self, obj):
-        return mask_phone(obj.phone)
+    def get_search_results(self, request, queryset, search_term):
+        phone = crypto.normalize_phone(search_term)
+        if crypto.is_valid_mobile(phone):
+            return queryset.filter(phone_digest=crypto.phone_digest(phone)), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_fields(self, request, obj=None):
-        fields = ["station", "user", "email", "phone", "created_at"]
-        if obj is not None:
-            fields[fields.index("phone")] = "phone_display"
-        return fields
+        if obj is None:
+            return ["station", "user", "email", "phone_number"]
+        return ["station", "user", "email", "phone_masked", "confirmed_at", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ("created_at", "phone_display") if obj is not None else ("created_at",)
+        return ("phone_masked", "confirmed_at", "created_at") if obj is not None else ()

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.forms import RegionCodeField
+from regions.models import Region
 
 from .models import StationKind
 from .selectors import NEAR_RADII_KM
@@ -16,7 +17,6 @@ class RegionCodeFilter(django_filters.Filter):
         if value is None:
             return qs
         # Subtree: region_id IN (regions whose code starts with the prefix), on region_code_prefix.
-        from regions.models import Region
 
         return qs.filter(region__in=Region.objects.filter(code__startswith=value.prefix).values("pk"))
 

@@ -1,8 +1,16 @@
 """The station registry: 人大代表之家 · 联络站 · 联系点 · 网上联络站."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts import crypto
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class StationKind(models.TextChoices):
@@ -139,7 +147,8 @@ class AssessmentResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="assessment_item_unique")]
 
     def __str__(self) -> str:
-        return f"{self.item_id} {self.passed}"
+        item = self.item if self.item_id or "item" in self._state.fields_cache else None
+        return f"{item.name if item else ''}：{_('达标') if self.passed else _('未达标')}"
 
 
 class ReceptionDay(models.Model):
@@ -158,6 +167,12 @@ class ReceptionDay(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
+    # Who actually received residents (the liaison officer's record); the
+    # sign-ups above stay as the deputies' own plan.
+    attended = models.ManyToManyField("deputies.Deputy", verbose_name=_("实到代表"), blank=True, related_name="receptions_attended")
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("安排人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("接待日")
@@ -171,19 +186,87 @@ class ReceptionDay(models.Model):
 
 
 class ReceptionSubscription(models.Model):
-    """A resident or deputy who asked to be told of a station's reception days."""
+    """A resident or deputy who asked to be told of a station's reception days.
+
+    A resident's phone number is confirmed by a one-time SMS code before the
+    subscription exists, and stored encrypted (PIPL) with its masked form and
+    a keyed digest (one subscription per number and station); every message
+    carries the unsubscribe link made from ``token``."""
 
     station = models.ForeignKey(Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="subscriptions")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     email = models.EmailField(_("电子邮箱"), blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone_encrypted = models.TextField(_("手机号（加密）"), blank=True, editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=20, blank=True, editable=False)
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    token = models.CharField(_("退订码"), max_length=43, unique=True, default=_new_token, editable=False)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("订阅时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("接待日订阅")
         verbose_name_plural = _("接待日订阅")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "phone_digest"], condition=~models.Q(phone_digest=""), name="subscription_one_per_phone"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.station_id}"
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_encrypted = crypto.encrypt(phone)
+        self.phone_masked = crypto.mask_phone(phone)
+        self.phone_digest = crypto.phone_digest(phone)
+
+    @property
+    def phone(self) -> str:
+        """The number in clear, for sending only."""
+        return crypto.decrypt(self.phone_encrypted)
+
+
+class StationPost(models.Model):
+    """An activity post of the station (宣传站): what the station did, shown
+    on its public page, newest first."""
+
+    MAX_PHOTOS = 9
+
+    station = models.ForeignKey(Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="posts")
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"))
+    date = models.DateField(_("活动日期"))
+    deputies = models.ManyToManyField("deputies.Deputy", verbose_name=_("参加代表"), blank=True, related_name="station_posts")
+    is_published = models.BooleanField(_("公开"), default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    # The form's one-time key: a second tap (or a resent POST) finds the post
+    # the first one made instead of making another.
+    submission_key = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("站点活动")
+        verbose_name_plural = _("站点活动")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["station", "-date", "-id"], name="station_post_newest")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StationPostPhoto(models.Model):
+    post = models.ForeignKey(StationPost, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to="station_posts/%Y/%m/")
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}#{self.order}"

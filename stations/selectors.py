@@ -13,7 +13,7 @@ from django.utils import timezone
 from deputies.models import Mandate
 from regions.models import PREFIX_LENGTH, Region, RegionLevel, normalize_code
 
-from .models import ReceptionDay, Station, StationMembership
+from .models import ReceptionDay, Station, StationMembership, StationPost
 
 KM_PER_DEGREE = 111.195  # mean great-circle km per degree of latitude
 NEAR_RADII_KM = (2, 5, 10, 30, 100)
@@ -132,3 +132,13 @@ def station_detail(code: str) -> Station | None:
 def upcoming_reception_days(station: Station, *, limit: int = 5, today: dt.date | None = None) -> list[ReceptionDay]:
     today = today or timezone.localdate()
     return list(station.reception_days.filter(date__gte=today).prefetch_related("deputies").order_by("date")[:limit])
+
+
+def station_posts(station: Station, *, published_only: bool = False) -> QuerySet:
+    """The station's activity posts (宣传站), newest first, with their photos
+    and deputies: three queries for a page, whatever its length (index
+    ``station_post_newest``)."""
+    qs = StationPost.objects.filter(station=station)
+    if published_only:
+        qs = qs.filter(is_published=True)
+    return qs.prefetch_related("photos", "deputies").order_by("-date", "-id")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:code>/poster/", views.station_poster, name="poster"),
     path("<slug:code>/qr.svg", views.station_qr, {"fmt": "svg"}, name="qr_svg"),
     path("<slug:code>/qr.png", views.station_qr, {"fmt": "png"}, name="qr_png"),
+    path("<slug:code>/photos/<int:pk>/", views.post_photo, name="post_photo"),
 ]

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
@@ -13,10 +13,11 @@ from regions.models import RegionLevel
 
 from . import selectors
 from .filters import NearForm, StationFilter
-from .models import Station
+from .models import Station, StationPostPhoto
 from .reception import describe_rule, next_reception_date
 
 PAGE_SIZE = 20
+POSTS_ON_PAGE = 5
 
 
 def kiosk_path(code: str) -> str:
@@ -97,8 +98,28 @@ def station_detail(request, code):
             "reception_days": selectors.upcoming_reception_days(station),
             "kiosk_path": kiosk_path(station.code),
             "kiosk_qr_url": kiosk_qr_url(station.code),
+            "posts": selectors.station_posts(station, published_only=True)[:POSTS_ON_PAGE],
         },
     )
+
+
+@require_GET
+def post_photo(request, code, pk):
+    """A photo of a published activity post (public, like the post itself)."""
+    photo = (
+        StationPostPhoto.objects.filter(pk=pk, post__is_published=True, post__station__code=code, post__station__is_active=True)
+        .only("image")
+        .first()
+    )
+    if photo is None or not photo.image:
+        raise Http404
+    try:
+        handle = photo.image.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

@@ -85,9 +85,14 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters and cached overrides must not leak between tests."""
+    """Rate-limit counters, cached overrides and a Redis outage noticed by the
+    circuit breaker must not leak between tests."""
+    from congress_portal.breaker import redis as redis_breaker
+
+    redis_breaker.reset()
     _clear_portal_cache()
     yield
+    redis_breaker.reset()
     _clear_portal_cache()
 
 

@@ -37,6 +37,10 @@ PUBLIC = (
     "stations:poster",
     "stations:qr_svg",
     "stations:qr_png",
+    "stations:post_photo",  # photos of published activity posts
+    # Residents subscribe to reception-day announcements (SMS code) and unsubscribe.
+    "notifications:subscribe",
+    "notifications:unsubscribe",
     "deputies:list",
     "deputies:detail",
     # Residents' intake: kiosk, deputy "给Ta留言" page and QR, tracking.
@@ -62,6 +66,15 @@ PUBLIC = (
     "api:category-list",
     "api:reply-class-list",
     "open311:*",
+    # Drafts of laws open for comment: public pages, the comment form, tracking.
+    "legislation:list",
+    "legislation:track",
+    "legislation:station",
+    "legislation:draft",
+    "legislation:draft_station",
+    "legislation:done",
+    "legislation:done_station",
+    "legislation:version_diff",
 )
 
 DENIED = {401, 403, 404, 405}
@@ -191,7 +204,7 @@ def test_public_pages_are_reachable_anonymously(client, samples):
 
 def test_allowlist_names_only_public_pages():
     # Workspaces, admin and the liaison officers' paper entry are never public.
-    for name in ("admin:index", "deputy_workspace:home", "unit:home", "intake:paper", "notifications:list", "api:case-list"):
+    for name in ("admin:index", "deputy_workspace:home", "unit:home", "station_workspace:home", "notifications:list", "api:case-list"):
         assert not is_public(name), name
     assert re.fullmatch(r"[\w:*\-]+", "".join(PUBLIC))
 

@@ -21,17 +21,26 @@ _warned_years: set[int] = set()
 
 
 def _overrides() -> dict[dt.date, bool]:
-    data = cache.get(_OVERRIDES_CACHE_KEY)
+    try:
+        data = cache.get(_OVERRIDES_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage: read the table
+        data = None
     if data is None:
         from .models import WorkdayOverride
 
         data = {o.date.isoformat(): o.is_workday for o in WorkdayOverride.objects.all()}
-        cache.set(_OVERRIDES_CACHE_KEY, data, 300)
+        try:
+            cache.set(_OVERRIDES_CACHE_KEY, data, 300)
+        except Exception:  # noqa: BLE001
+            logger.debug("working-day overrides not cached", exc_info=True)
     return {dt.date.fromisoformat(k): v for k, v in data.items()}
 
 
 def clear_cache() -> None:
-    cache.delete(_OVERRIDES_CACHE_KEY)
+    try:
+        cache.delete(_OVERRIDES_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - it expires within 5 minutes by itself
+        logger.warning("working-day overrides cache not cleared (cache unavailable); it expires within 5 minutes")
 
 
 def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
@@ -96,3 +105,38 @@ def add_months(start: dt.date, months: int) -> dt.date:
     month = month_index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return dt.date(year, month, day)
+
+
+def year_is_known(year: int, overrides: dict[dt.date, bool] | None = None) -> bool:
+    """True when the year's official schedule is known: the holiday package
+    has it, or staff have entered its days (工作日调整: enter the State
+    Council's whole notice at once — holidays and make-up working days)."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+        return True
+    except NotImplementedError:
+        pass
+    overrides = _overrides() if overrides is None else overrides
+    return any(day.year == year for day in overrides)
+
+
+def span_is_known(start: dt.date, end: dt.date) -> bool:
+    """True when every year from ``start`` to ``end`` is known."""
+    lo, hi = sorted((start, end))
+    overrides = _overrides()
+    return all(year_is_known(year, overrides) for year in range(lo.year, hi.year + 1))
+
+
+# From this day of the year on, staff are told when next year's official
+# days are still unknown (the State Council publishes them in November).
+NOTICE_FROM = (11, 1)
+
+
+def unknown_year_to_enter(today: dt.date) -> int | None:
+    """The year whose official days staff should enter now: this year if it
+    is unknown, or next year from 1 November. None when nothing is missing."""
+    if not year_is_known(today.year):
+        return today.year
+    if (today.month, today.day) >= NOTICE_FROM and not year_is_known(today.year + 1):
+        return today.year + 1
+    return None

@@ -65,6 +65,8 @@ LOCAL_APPS = [
     "api",
     "open311",
     "documents",
+    "workspaces",
+    "legislation",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workcalendar.context_processors.calendar_notice",
             ],
         },
     },
@@ -133,11 +136,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache behind the circuit breaker (congress_portal/breaker.py).
+            "BACKEND": "congress_portal.cache.GuardedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-            # A dead Redis must not take the kiosk down with it.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A dead or hung Redis must not take the kiosk down with it: short
+            # timeouts, then the breaker fails fast (README "Redis outages").
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -291,6 +296,9 @@ NOTIFICATIONS_SEND_AFTER = os.environ.get("NOTIFICATIONS_SEND_AFTER", "08:00")
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", 5))
 NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", 60))
 NOTIFICATIONS_RETRY_MAX_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600))
+# Two-phase sending: an attempt still "sending" after this long (a crashed
+# worker) is settled by asking the provider (README "How exactly once works").
+NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", 300))
 # SMS: a logging backend by default; notifications.channels.sms.AliyunSMSBackend
 # for Alibaba Cloud SMS (credentials only from the environment).
 NOTIFICATIONS_SMS_BACKEND = os.environ.get("NOTIFICATIONS_SMS_BACKEND", "notifications.channels.sms.LoggingSMSBackend")

@@ -21,6 +21,19 @@ def sms_backend():
     return import_string(settings.NOTIFICATIONS_SMS_BACKEND)()
 
 
+def query(message) -> bool | None:
+    """Did the provider accept ``message``'s current attempt? True / False,
+    or None when the channel cannot tell (SMTP); raises when the provider
+    could not be asked (ask again later)."""
+    if message.channel == Channel.EMAIL:
+        return email.query(message)
+    if message.channel == Channel.SMS:
+        from .sms import resolve_phone
+
+        return sms_backend().query(phone=resolve_phone(message), message=message)
+    return None
+
+
 def send(message) -> None:
     if message.channel == Channel.EMAIL:
         email.send(message)

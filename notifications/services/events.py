@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from deputies.models import Deputy
 from proposals.models import CaseAssignment, CaseEvent, CaseKind
 from proposals.models.records import UnitRole
+from proposals.services.workflow import announce
 
 from .. import recipients
 from ..channels.email import absolute_url
@@ -139,7 +141,6 @@ def _to_lead_unit(kind):
 def _on_cosigners_invited(event, case, now):
     """Each invited co-signer: in-app and e-mail, linking to the suggestion in
     their workspace (invited co-signers may open it)."""
-    from deputies.models import Deputy
 
     ids = [int(i) for i in (event.data or {}).get("deputy_ids", []) if str(i).isdigit()]
     invited = Deputy.objects.filter(pk__in=ids, is_active=True).select_related("user").order_by("pk")
@@ -253,7 +254,6 @@ def events_record_system(*, events: list[CaseEvent], now) -> list[CaseEvent]:
     An event with nothing to derive (no handler, no deadline) is dispatched
     at birth; any other is announced after commit like a single event, and
     the sweep catches it up if the broker is down."""
-    from proposals.services.workflow import announce
 
     if not events:
         return []

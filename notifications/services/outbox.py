@@ -2,16 +2,29 @@
 
 ``outbox_add`` writes messages in the caller's transaction (so they exist
 if and only if their cause committed); a dedup key per message makes a
-second ``outbox_add`` for the same fact a no-op. ``outbox_deliver`` claims one
-due row at a time with ``SELECT … FOR UPDATE SKIP LOCKED``, sends it and
-marks it sent (or records the failure) in that same transaction: two workers
-or two sweeps never hold the same row, and a worker killed before the commit
-leaves the row pending, not half-sent.
+second ``outbox_add`` for the same fact a no-op.
+
+``outbox_deliver`` claims one due row at a time with ``SELECT … FOR UPDATE
+SKIP LOCKED`` (two workers or sweeps never hold the same row). In-app
+messages are written and marked sent in that one transaction. E-mail and SMS
+go to an outside provider, so they are sent in two phases:
+
+1. the row is committed as *sending*, with a new attempt id and the time;
+2. the provider is called outside any transaction, with the attempt id
+   (SMS ``OutId``, e-mail ``Message-ID``);
+3. the outcome is committed (sent, or pending again with back-off).
+
+A worker killed between 1 and 3 leaves the row *sending*. After
+``NOTIFICATIONS_SENDING_TIMEOUT`` ``outbox_recover`` asks the channel whether
+that attempt was accepted: accepted → sent; confirmed not accepted → pending
+again; the channel cannot tell (SMTP) → *uncertain*, shown to staff and not
+sent again. Nothing is re-sent blindly.
 """
 
 import datetime as dt
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -138,7 +151,15 @@ def outbox_deliver(*, dedup_keys=None, now=None, limit: int = 1000, time_budget:
             message = qs.select_related("recipient", "case", "reminder").order_by("next_attempt_at", "id").first()
             if message is None:
                 break
-            outcome, stop = _deliver_one(message, moment)
+            if _obsolete(message):
+                outcome, stop = _cancel(message), False
+            elif message.channel == Channel.INAPP:
+                outcome, stop = _deliver_in_transaction(message, moment)
+            else:
+                _begin_attempt(message, moment)  # phase 1, committed with the claim
+                outcome = None
+        if outcome is None:
+            outcome, stop = _deliver_outside(message, moment)
         setattr(result, outcome, getattr(result, outcome) + 1)
         if stop:
             result.more = True
@@ -156,33 +177,67 @@ def _obsolete(message) -> bool:
     return not deadline_running(message.case) or message.case.deadline != reminder.deadline
 
 
-def _deliver_one(message, now) -> tuple[str, bool]:
-    """Send one claimed message; returns (outcome, stop): stop when the task's
-    soft time limit interrupted the send."""
-    if _obsolete(message):
-        message.status = MessageStatus.CANCELLED
-        message.last_error = "期限已变更或案件已不在办理中，提醒不再发送"
-        message.save(update_fields=["status", "last_error"])
-        return "cancelled", False
-    stop = False
+def _cancel(message) -> str:
+    message.status = MessageStatus.CANCELLED
+    message.last_error = "期限已变更或案件已不在办理中，提醒不再发送"
+    message.save(update_fields=["status", "last_error"])
+    return "cancelled"
+
+
+def _deliver_in_transaction(message, now) -> tuple[str, bool]:
+    """In-app: the channel writes rows, so sending and marking are one commit."""
     try:
-        # A savepoint: a channel that wrote rows (in-app) and then failed
-        # leaves nothing behind.
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a failed write leaves nothing behind
             channels.send(message)
     except SoftTimeLimitExceeded as exc:
-        stop = True
-        error = exc
-    except Exception as exc:  # any channel failure is recorded and retried
-        error = exc
-    else:
-        message.attempts += 1
-        message.status = MessageStatus.SENT
-        message.sent_at = now
-        message.last_error = ""
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return "sent", False
+        return _record_failure(message, exc, now), True
+    except Exception as exc:  # noqa: BLE001 - any channel failure is recorded and retried
+        return _record_failure(message, exc, now), False
     message.attempts += 1
+    _mark_sent(message, now)
+    return "sent", False
+
+
+def _begin_attempt(message, now) -> None:
+    message.status = MessageStatus.SENDING
+    message.attempt_id = uuid.uuid4().hex
+    message.sending_since = now
+    message.attempts += 1
+    message.save(update_fields=["status", "attempt_id", "sending_since", "attempts"])
+
+
+def _deliver_outside(message, now) -> tuple[str, bool]:
+    """Phases 2 and 3: call the provider, then commit what it said, if the
+    row is still this attempt's (a recovery may have settled it meanwhile)."""
+    stop, error = False, None
+    try:
+        channels.send(message)
+    except SoftTimeLimitExceeded:
+        # Interrupted inside the provider call: whether it was accepted is
+        # unknown, so the row stays "sending" for ``outbox_recover`` to ask.
+        return "retried", True
+    except Exception as exc:  # noqa: BLE001 - any channel failure is recorded and retried
+        error = exc
+    with transaction.atomic():
+        row = Message.objects.select_for_update().filter(pk=message.pk, status=MessageStatus.SENDING, attempt_id=message.attempt_id).first()
+        if row is None:
+            return ("sent" if error is None else "retried"), stop
+        if error is None:
+            _mark_sent(row, now)
+            return "sent", stop
+        return _record_failure(row, error, now, counted=True), stop
+
+
+def _mark_sent(message, now) -> None:
+    message.status = MessageStatus.SENT
+    message.sent_at = now
+    message.last_error = ""
+    message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+
+
+def _record_failure(message, error, now, *, counted: bool = False) -> str:
+    if not counted:
+        message.attempts += 1
     # Shown to staff and written to the log: no phone number in clear.
     message.last_error = scrub_phones(f"{type(error).__name__}: {error}")[:2000]
     if message.attempts >= conf.max_attempts():
@@ -190,13 +245,67 @@ def _deliver_one(message, now) -> tuple[str, bool]:
         logger.warning("message %s failed for good after %s attempts: %s", message.pk, message.attempts, message.last_error)
         outcome = "failed"
     else:
+        message.status = MessageStatus.PENDING
         message.next_attempt_at = now + dt.timedelta(seconds=conf.retry_delay_seconds(message.attempts))
         logger.info(
             "message %s failed (attempt %s), retry at %s: %s", message.pk, message.attempts, message.next_attempt_at, message.last_error
         )
         outcome = "retried"
     message.save(update_fields=["attempts", "status", "next_attempt_at", "last_error"])
-    return outcome, stop
+    return outcome
+
+
+@dataclass
+class Recovery:
+    sent: int = 0  # the provider had accepted them
+    retried: int = 0  # confirmed not accepted: pending again
+    uncertain: int = 0  # the channel cannot tell: left to staff
+    waiting: int = 0  # the provider did not answer the question: asked again later
+
+
+def outbox_recover(*, now=None, limit: int = 200) -> Recovery:
+    """Settle the attempts a crash left "sending" for longer than
+    ``NOTIFICATIONS_SENDING_TIMEOUT``: ask the channel whether the provider
+    accepted that attempt, and only a confirmed non-delivery is sent again."""
+    now = now or timezone.now()
+    result = Recovery()
+    cutoff = now - dt.timedelta(seconds=conf.sending_timeout_seconds())
+    ids = list(
+        Message.objects.filter(status=MessageStatus.SENDING, sending_since__lt=cutoff)
+        .order_by("sending_since")
+        .values_list("pk", flat=True)[:limit]
+    )  # index message_sending
+    for pk in ids:
+        with transaction.atomic():
+            message = (
+                Message.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient", "case")
+                .filter(pk=pk, status=MessageStatus.SENDING, sending_since__lt=cutoff)
+                .first()
+            )
+            if message is None:
+                continue
+            try:
+                accepted = channels.query(message)
+            except Exception as exc:  # noqa: BLE001 - the provider did not answer: ask again next sweep
+                logger.warning(
+                    "message %s: could not ask the provider about attempt %s: %s", pk, message.attempt_id, scrub_phones(str(exc))
+                )
+                result.waiting += 1
+                continue
+            if accepted is True:
+                _mark_sent(message, message.sending_since)
+                result.sent += 1
+            elif accepted is False:
+                _record_failure(message, RuntimeError("服务商确认未收到（发送中断）"), now, counted=True)
+                result.retried += 1
+            else:
+                message.status = MessageStatus.UNCERTAIN
+                message.last_error = "发送中断，无法确认是否已送达，未重发：请工作人员核实"
+                message.save(update_fields=["status", "last_error"])
+                logger.warning("message %s: delivery of attempt %s cannot be confirmed; marked uncertain", pk, message.attempt_id)
+                result.uncertain += 1
+    return result
 
 
 def message_resend(*, message_id: int, now=None) -> bool:

@@ -12,11 +12,14 @@ import time
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from congress_portal.qr import absolute_url
 from deputies.models import Deputy
 from proposals.models import Case, CaseState
 from stations.models import ReceptionDay, ReceptionRule, ReceptionSubscription, Station
+from stations.reception import next_reception_date
 
 from .. import conf, recipients
 from ..models import Channel, Message, SweepState
@@ -179,18 +182,13 @@ def _upcoming_receptions(today: dt.date) -> list[tuple[Station, dt.date, Recepti
     for rd in scheduled:
         if rd.date - dt.timedelta(days=rd.station.reception_announce_days) <= today:
             out[(rd.station_id, rd.date)] = (rd.station, rd.date, rd)
-    try:
-        from stations.reception import next_reception_date
-    except ImportError:  # pragma: no cover - the rule helper belongs to stations
-        next_reception_date = None
-    if next_reception_date is not None:
-        ruled = Station.objects.filter(
-            is_active=True, reception_rule__in=[ReceptionRule.MONTHLY, ReceptionRule.WEEKLY], subscriptions__isnull=False
-        ).distinct()
-        for station in ruled:
-            day = next_reception_date(station, after=today)
-            if day and day - dt.timedelta(days=station.reception_announce_days) <= today and (station.pk, day) not in out:
-                out[(station.pk, day)] = (station, day, None)
+    ruled = Station.objects.filter(
+        is_active=True, reception_rule__in=[ReceptionRule.MONTHLY, ReceptionRule.WEEKLY], subscriptions__isnull=False
+    ).distinct()
+    for station in ruled:
+        day = next_reception_date(station, after=today)
+        if day and day - dt.timedelta(days=station.reception_announce_days) <= today and (station.pk, day) not in out:
+            out[(station.pk, day)] = (station, day, None)
     return sorted(out.values(), key=lambda t: (t[1], t[0].pk))
 
 
@@ -215,35 +213,34 @@ def reception_announcements_send(*, now=None, states: dict | None = None) -> int
         for sub in subscriptions.order_by("station_id", "id"):
             by_station.setdefault(sub.station_id, []).append(sub)
         for station, day, reception in upcoming:
-            to = []
+            # One message per subscriber: each carries its own unsubscribe link.
             for sub in by_station.get(station.pk, []):
+                phone = sub.phone
                 if sub.user_id and sub.user.is_active:
-                    on = {Channel.INAPP, Channel.EMAIL} | ({Channel.SMS} if sub.phone else set())
-                    to.append(To(user=sub.user, email=sub.email, phone=sub.phone, channels=frozenset(on)))
+                    on = {Channel.INAPP, Channel.EMAIL} | ({Channel.SMS} if phone else set())
+                    to = [To(user=sub.user, email=sub.email, phone=phone, channels=frozenset(on))]
                 else:
-                    if sub.email:
-                        to.append(To(email=sub.email, channels=frozenset({Channel.EMAIL})))
-                    if sub.phone:
-                        to.append(To(phone=sub.phone, channels=frozenset({Channel.SMS})))
-            keys = outbox_add(
-                kind="reception_announcement",
-                recipients=to,
-                channels_={Channel.INAPP, Channel.EMAIL, Channel.SMS},
-                context={"station": station, "day": day, "reception": reception},
-                dedup=f"reception:s{station.pk}:{day.isoformat()}",
-                url=_station_url(station),
-                now=now,
-            )
-            count += len(keys)
+                    to = [To(email=sub.email, channels=frozenset({Channel.EMAIL}))] if sub.email else []
+                    if phone:
+                        to.append(To(phone=phone, channels=frozenset({Channel.SMS})))
+                keys = outbox_add(
+                    kind="reception_announcement",
+                    recipients=to,
+                    channels_={Channel.INAPP, Channel.EMAIL, Channel.SMS},
+                    context={"station": station, "day": day, "reception": reception, "unsubscribe_url": _unsubscribe_url(sub)},
+                    dedup=f"reception:s{station.pk}:{day.isoformat()}",
+                    url=_station_url(station),
+                    now=now,
+                )
+                count += len(keys)
         state.last_date = today
         state.save(update_fields=["last_date", "updated_at"])
     return count
 
 
-def _station_url(station) -> str:
-    from django.urls import NoReverseMatch, reverse
+def _unsubscribe_url(sub) -> str:
+    return absolute_url(reverse("notifications:unsubscribe", args=[sub.token]))
 
-    try:
-        return reverse("stations:detail", args=[station.code])
-    except NoReverseMatch:
-        return ""
+
+def _station_url(station) -> str:
+    return reverse("stations:detail", args=[station.code])

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..models import SweepState
 from .events import events_dispatch_pending
-from .outbox import Delivery, outbox_deliver
+from .outbox import Delivery, Recovery, outbox_deliver, outbox_recover
 from .periodic import deputy_digests_send, reception_announcements_send
 from .reminders import reminders_process, reminders_scan
 
@@ -47,6 +47,7 @@ class SweepResult:
     digests: int = 0
     announcements: int = 0
     delivery: Delivery = field(default_factory=Delivery)
+    recovery: Recovery = field(default_factory=Recovery)
 
     def summary(self) -> str:
         d = self.delivery
@@ -72,6 +73,8 @@ def sweep_run(*, now=None, deliver: bool = True, budgets: Budgets = UNLIMITED) -
     result.digests = deputy_digests_send(now=now, states=states, time_budget=budgets.digest) or 0
     result.announcements = reception_announcements_send(now=now, states=states) or 0
     if deliver:
+        # Attempts a crash left "sending": ask the provider before sending anything again.
+        result.recovery = outbox_recover(now=now)
         result.delivery = outbox_deliver(now=now, time_budget=budgets.delivery)
     if any((result.events, result.reminders_created, result.reminder_messages, result.delivery.sent, result.delivery.failed)):
         logger.info("sweep at %s: %s", timezone.localtime(now or timezone.now()).isoformat(), result.summary())

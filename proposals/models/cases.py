@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regions.models import Region
+
 
 def _choice_label(choices, value) -> str:
     """The label of ``value`` (as ``get_FOO_display`` gives it: the value
@@ -27,6 +29,7 @@ class CaseKind(models.TextChoices):
 class Channel(models.TextChoices):
     KIOSK = "kiosk", _("站点触摸屏")
     STATION_QR = "station_qr", _("站点二维码")
+    ONLINE = "online", _("网上反映")
     DEPUTY_QR = "deputy_qr", _("代表二维码")
     PAPER = "paper", _("纸质意见")
     RECEPTION = "reception", _("接待日")
@@ -81,7 +84,6 @@ class CaseQuerySet(models.QuerySet):
 
     def in_region(self, region):
         """Cases in a region subtree (uses case_region and region_code_prefix)."""
-        from regions.models import Region
 
         return self.filter(region__in=Region.objects.filter(code__startswith=region.prefix).values("pk"))
 
@@ -195,6 +197,11 @@ class Case(models.Model):
     deadline = models.DateField(_("当前时限"), null=True, blank=True, editable=False)
     deadline_kind = models.CharField(_("时限类型"), max_length=10, choices=DeadlineKind.choices, blank=True, editable=False)
     overdue_since = models.DateField(_("超期日期"), null=True, blank=True, editable=False)
+    # The day the current step's working days are counted from, and whether
+    # the deadline crosses a year whose official holidays are not known yet
+    # (then it is provisional, and computed again when they are entered).
+    deadline_from = models.DateField(_("时限起算日"), null=True, blank=True, editable=False)
+    deadline_provisional = models.BooleanField(_("时限暂定"), default=False, db_default=False, editable=False)
     reply_extended = models.BooleanField(_("已延长答复期限"), default=False, editable=False)
     reply_class = models.ForeignKey(
         "proposals.ReplyClass",
@@ -268,6 +275,8 @@ class Case(models.Model):
             models.Index(fields=["channel", "-submitted_at"], name="case_channel"),
             # Follow-up filter: the few cases with a follow-up status.
             models.Index(fields=["follow_up_status", "-submitted_at"], name="case_follow_up", condition=~models.Q(follow_up_status="")),
+            # The few cases whose deadline waits for next year's official days.
+            models.Index(fields=["id"], name="case_deadline_provisional", condition=models.Q(deadline_provisional=True)),
         ]
 
     def __str__(self) -> str:

@@ -29,7 +29,8 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["case", "created_at"], name="event_case_time")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.action} {self.from_state}→{self.to_state}"
+        states = f"{self.get_from_state_display()}→{self.get_to_state_display()}" if self.to_state else ""
+        return f"{self.created_at:%Y-%m-%d %H:%M} {states}".strip() if self.created_at else states
 
 
 class UnitRole(models.TextChoices):

@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from deputies.models import Deputy
 from regions.scoping import region_in_scope
+from units.models import HandlingUnit
 
 from .. import access
 from ..models import (
@@ -176,7 +178,6 @@ def _check_event(case: Case, action: str, kinds: set[str]) -> None:
 
 
 def _load_unit(unit_id, case: Case, user):
-    from units.models import HandlingUnit
 
     try:
         unit = HandlingUnit.objects.select_related("region").get(pk=unit_id, is_active=True)
@@ -380,8 +381,6 @@ def case_assign(
         now = timezone.now()
         fields = ["lead_unit", "assigned_at"]
         if responsible_deputy_id:
-            from deputies.models import Deputy
-
             deputy = None
             if str(responsible_deputy_id).isdigit():
                 deputy = Deputy.objects.filter(pk=responsible_deputy_id, is_active=True).first()

@@ -11,16 +11,26 @@ accepted on a Saturday still gets its working days counted from there.
 """
 
 import datetime as dt
+import logging
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from workcalendar.workdays import add_months, add_workdays
+from workcalendar.workdays import add_months, add_workdays, span_is_known
 
-from ..models import Case, CaseKind, DeadlinePolicy
-from ..models.cases import DeadlineKind
+from ..models import Case, CaseEvent, CaseKind, DeadlinePolicy
+from ..models.cases import FINAL_STATES, DeadlineKind
+from .workflow import announce
+
+logger = logging.getLogger(__name__)
 
 #: Fields a deadline change writes; actions add them to their UPDATE.
-DEADLINE_FIELDS = ["deadline", "deadline_kind", "overdue_since"]
+DEADLINE_FIELDS = ["deadline", "deadline_kind", "overdue_since", "deadline_from", "deadline_provisional"]
+#: Steps counted in working days (the others count calendar months).
+WORKDAY_KINDS = frozenset({DeadlineKind.ASSIGN})
+RECOMPUTED = "deadline_recomputed"
+MSG_RECOMPUTED = _("节假日安排已录入，办理时限重新计算：%(old)s → %(new)s")
 
 
 def _local(value) -> dt.date:
@@ -63,11 +73,30 @@ def dispute_deadline(assigned_on, policy: DeadlinePolicy | None = None) -> dt.da
     return add_workdays(_local(assigned_on), policy.dispute_workdays)
 
 
+def _counts_workdays(case: Case, kind: str) -> bool:
+    return kind == DeadlineKind.ASSIGN or (kind == DeadlineKind.REPLY and case.kind != CaseKind.SUGGESTION)
+
+
+def _step_start(case: Case, kind: str, start=None) -> dt.date:
+    if start is not None:
+        return _local(start)
+    if kind == DeadlineKind.ASSIGN:
+        return _local(case.accepted_at)
+    if kind == DeadlineKind.REPLY:
+        return _local(case.assigned_at)
+    return timezone.localdate()
+
+
 def set_deadline(case: Case, kind: str, start=None, policy: DeadlinePolicy | None = None) -> list[str]:
     """Give ``case`` a new current deadline; a new deadline ends any overdue
-    mark of the previous step. Returns the fields to save."""
-    case.deadline = deadline_for(case, kind, start=start, policy=policy)
+    mark of the previous step. A deadline counted in working days over a year
+    whose official holidays are unknown is marked provisional. Returns the
+    fields to save."""
+    begin = _step_start(case, kind, start)
+    case.deadline = deadline_for(case, kind, start=begin, policy=policy)
     case.deadline_kind = kind
+    case.deadline_from = begin
+    case.deadline_provisional = _counts_workdays(case, kind) and not span_is_known(begin, case.deadline)
     case.overdue_since = None
     return list(DEADLINE_FIELDS)
 
@@ -76,8 +105,48 @@ def clear_deadline(case: Case) -> list[str]:
     """No one owes the next step by a date (replied, closed, returned…)."""
     case.deadline = None
     case.deadline_kind = ""
+    case.deadline_from = None
+    case.deadline_provisional = False
     case.overdue_since = None
     return list(DEADLINE_FIELDS)
+
+
+def deadlines_recompute_provisional(*, now=None, limit: int = 5000) -> int:
+    """Compute provisional deadlines again (after next year's official days
+    were entered): each open case whose deadline was counted over unknown
+    days gets its deadline from the same start on the calendar as it is now,
+    and a history row when the date changes. Returns the cases changed."""
+    now = now or timezone.now()
+    changed = 0
+    ids = list(
+        Case.objects.filter(deadline_provisional=True).exclude(state__in=FINAL_STATES).order_by("id").values_list("id", flat=True)[:limit]
+    )  # index case_deadline_provisional
+    for case_id in ids:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().filter(pk=case_id, deadline_provisional=True).first()
+            if case is None or not case.deadline_kind:
+                continue
+            old = case.deadline
+            fields = set_deadline(case, case.deadline_kind, start=case.deadline_from or None)
+            if case.deadline_provisional and case.deadline == old:
+                continue  # still unknown, still the same date
+            case.save(update_fields=fields)
+            if case.deadline != old:
+                event = CaseEvent.objects.create(
+                    case=case,
+                    action=RECOMPUTED,
+                    from_state=case.state,
+                    to_state=case.state,
+                    actor_label=str(_("系统")),
+                    reason=str(MSG_RECOMPUTED % {"old": old.isoformat() if old else "—", "new": case.deadline.isoformat()}),
+                    data={"from": old.isoformat() if old else None, "to": case.deadline.isoformat()},
+                    created_at=now,
+                )
+                changed += 1
+                announce(event)
+    if changed:
+        logger.info("recomputed %s provisional deadlines", changed)
+    return changed
 
 
 def days_left(case: Case, today: dt.date | None = None) -> int | None:

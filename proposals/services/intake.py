@@ -7,10 +7,12 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import crypto
+from stations.services import ReceptionError, held_day_for_recorder
 
-from ..models import Case, CaseEvent, CaseKind, CasePhoto, CaseState
+from ..models import Case, CaseEvent, CaseKind, CasePhoto, CaseState, Category, Channel
 from ..tracking import new_tracking_code
 from .workflow import announce
 
@@ -185,3 +187,65 @@ def case_phone(case: Case) -> str:
     """The resident's full number. Callers must have checked
     ``access.can_see_full_phone`` and log the reveal (``PhoneRevealLog``)."""
     return crypto.decrypt(case.phone_encrypted)
+
+
+# --- Opinions collected on a reception day --------------------------------------------
+MSG_TITLE_REQUIRED = _("请填写意见标题。")
+MSG_CONTENT_REQUIRED = _("请填写意见内容。")
+MSG_BAD_PHONE = _("手机号格式不正确，请填写 11 位手机号。")
+MSG_CONSENT_REQUIRED = _("留下姓名或电话须经群众同意个人信息使用。")
+MSG_BAD_CATEGORY = _("请选择有效的类别。")
+
+
+def reception_opinion_create(
+    *,
+    user,
+    reception_day_id: int,
+    title: str,
+    content: str,
+    category_id: int | None = None,
+    resident_name: str = "",
+    phone: str = "",
+    address: str = "",
+    consent_given: bool = False,
+    submission_key: str | None = None,
+) -> Case:
+    """Enter an opinion collected on the reception day as a case (channel
+    "reception"), received on the day's date. Entered by a deputy, the case
+    is addressed to that deputy, so it appears among their cases."""
+    title = (title or "").strip()
+    content = (content or "").strip()
+    resident_name = (resident_name or "").strip()
+    if not title:
+        raise ReceptionError(MSG_TITLE_REQUIRED)
+    if not content:
+        raise ReceptionError(MSG_CONTENT_REQUIRED)
+    phone = crypto.normalize_phone(phone)
+    if phone and not crypto.is_valid_mobile(phone):
+        raise ReceptionError(MSG_BAD_PHONE)
+    if (phone or resident_name) and not consent_given:
+        raise ReceptionError(MSG_CONSENT_REQUIRED)
+    category = None
+    if category_id:
+        category = Category.objects.filter(pk=category_id, is_active=True).first()
+        if category is None:
+            raise ReceptionError(MSG_BAD_CATEGORY)
+    day = held_day_for_recorder(user, reception_day_id)
+    deputy = getattr(user, "deputy", None)
+    return case_create(
+        kind=CaseKind.OPINION,
+        title=title,
+        content=content,
+        channel=Channel.RECEPTION,
+        station=day.station,
+        category=category,
+        address=(address or "").strip(),
+        addressed_deputy=deputy,
+        resident_name=resident_name,
+        phone=phone,
+        consent_given=consent_given,
+        received_on=day.date,
+        submitted_by=user,
+        submission_key=submission_key,
+        actor_label=str(_("代表")) if deputy is not None else str(_("联络员")),
+    ).case

@@ -7,6 +7,7 @@ writes the new state (and the assignments' copy of it, ``case_open``) and the
 history row. Nothing else writes ``state``.
 """
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from ..models import Case, CaseAssignment, CaseEvent
 from ..models.cases import FINAL_STATES
+from ..signals import case_event_committed
 from ..workflow import (
     EVENTS,
     MSG_NO_PERMISSION,
@@ -23,19 +25,22 @@ from ..workflow import (
     WorkflowError,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def announce(event: CaseEvent) -> None:
-    """After commit, hand the event to the notifications app (which derives
-    messages and reminders from it). Never before commit, never with the
-    instance: only the id crosses (style.md "Background work")."""
+    """After commit, tell the apps above the case core (notifications derives
+    messages and reminders from it, statistics updates its figures) through
+    ``proposals.signals.case_event_committed``. Never before commit, never
+    with the instance: only the id crosses (style.md "Background work")."""
     event_id = event.pk
+    transaction.on_commit(lambda: _send_committed(event_id))
 
-    def _send():
-        from notifications.hooks import case_event_committed
 
-        case_event_committed(event_id)
-
-    transaction.on_commit(_send)
+def _send_committed(event_id: int) -> None:
+    for receiver, result in case_event_committed.send_robust(sender=CaseEvent, event_id=event_id):
+        if isinstance(result, Exception):
+            logger.error("case_event_committed receiver %r failed for event %s", receiver, event_id, exc_info=result)
 
 
 def lock_case(case_id: int) -> Case:

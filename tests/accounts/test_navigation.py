@@ -22,7 +22,7 @@ def login(client, user):
     [
         (Role.DEPUTY, False, "/deputy/"),
         (Role.UNIT, False, "/unit/"),
-        (Role.LIAISON, False, "/paper/"),
+        (Role.LIAISON, False, "/station/"),
         (Role.STAFF, True, "/admin/"),
         ("", False, "/"),
     ],
@@ -42,20 +42,20 @@ def test_login_with_next_still_goes_where_asked(client, regions):
     assert user.is_authenticated
 
 
-def test_liaison_officer_sees_the_paper_entry_in_header_and_home(client, regions):
+def test_liaison_officer_sees_the_station_workspace_in_header_and_home(client, regions):
     client.force_login(UserFactory(username="lia", role=Role.LIAISON))
     html = client.get(reverse("home")).content.decode()
-    assert html.count('href="/paper/"') == 2  # header and 工作人员入口
+    assert html.count('href="/station/"') == 2  # header and 工作人员入口
     assert "/admin/" not in html
 
 
-def test_staff_sees_admin_and_paper_entry_deputy_sees_only_the_workspace(client, regions):
+def test_staff_sees_admin_and_station_workspace_deputy_sees_only_the_workspace(client, regions):
     client.force_login(StaffUserFactory(username="stf", region=regions["taiyuan"]["county"]))
     html = client.get(reverse("stations:list")).content.decode()
-    assert 'href="/admin/"' in html and 'href="/paper/"' in html
+    assert 'href="/admin/"' in html and 'href="/station/"' in html
     client.force_login(UserFactory(username="dep2", role=Role.DEPUTY))
     html = client.get(reverse("home")).content.decode()
-    assert 'href="/deputy/"' in html and 'href="/paper/"' not in html and 'href="/admin/"' not in html
+    assert 'href="/deputy/"' in html and 'href="/station/"' not in html and 'href="/admin/"' not in html
 
 
 def test_user_without_a_role_is_told_to_ask_for_one(client, regions):

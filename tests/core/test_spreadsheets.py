@@ -68,7 +68,7 @@ def test_csv_escapes_formulas_and_starts_with_a_bom():
     assert escape_formula("正常") == "正常"
 
 
-def test_response_is_a_download_with_the_xlsx_type():
+def test_response_is_a_download_with_the_xlsx_type(db):  # closing a response ends the "request"
     response = xlsx_response("报表.xlsx", [Sheet("s", [Column("x")], [["y"]])])
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]

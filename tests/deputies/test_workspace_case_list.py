@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from deputies import selectors
 from proposals.models import Case, CaseKind, CaseSigner, CaseState, SignerRole, SignerStatus
 from proposals.models.cases import FINAL_STATES
 from tests.deputies.conftest import badge_query_cost
+from workspaces.deputy import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -3,13 +3,14 @@ itself, the entries added by hand, the yearly station-visit minimum, and the
 printable page. Also the "给Ta留言" QR poster."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import DutyActivity, DutyKind
-from deputies.selectors import duty_record
 from deputies.services import DutyError, duty_activity_create
 from proposals.models import CaseSigner, CaseState, Rating, SignerRole, SignerStatus
 from proposals.services import actions
@@ -17,6 +18,7 @@ from proposals.services.suggestions import suggestion_create
 from stations.models import ReceptionDay
 from tests.deputies.conftest import badge_query_cost
 from tests.proposals.builders import case_in_state
+from workspaces.deputy.selectors import duty_record
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +91,10 @@ def test_record_page_is_printable_and_shows_the_minimum(deputy_client, ws):
     response = deputy_client.get(reverse(RECORD))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "@media print" in body and "window.print()" in body
+    assert "window.print()" in body
+    # The print styles come with the workspaces' one stylesheet.
+    assert "workspaces/workspace.css" in body
+    assert "@media print" in (Path(settings.BASE_DIR) / "static" / "workspaces" / "workspace.css").read_text(encoding="utf-8")
     assert "每年至少 4 次" in body and "还差 3 次" in body
     assert ws.deputy.name in body
 

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models import Case, Channel
+from proposals.services.intake import reception_opinion_create
 from stations.models import ReceptionDay
 from stations.reception import next_reception_date
 from stations.services import (
     MSG_NOT_MEMBER,
     MSG_NOT_YET_HELD,
     ReceptionError,
-    reception_opinion_create,
     reception_record,
     reception_signup,
 )

@@ -176,7 +176,7 @@ def test_submission_key_with_a_nul_byte_is_a_form_error_not_a_server_error(deput
 
 
 def test_form_offers_the_chosen_and_the_newest_opinions_not_the_whole_history(deputy_client, ws, monkeypatch):
-    from deputies.workspace_forms import SuggestionForm
+    from workspaces.deputy.forms import SuggestionForm
 
     monkeypatch.setattr(SuggestionForm, "RECENT_OPINIONS", 3)
     old = ws.opinion(addressed_deputy=ws.deputy, title="很早以前的路灯问题")

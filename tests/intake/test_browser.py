@@ -8,6 +8,7 @@ from importlib import import_module
 import pytest
 from django.urls import reverse
 
+from intake.device import device_cookie_value
 from proposals.models import Case, Channel
 from tests.conftest import axe_violations
 from tests.factories import category, make_case
@@ -28,13 +29,22 @@ def _migration_data(transactional_db):
         import_module(module).create(apps, None)
 
 
+def register_kiosk(page, live_server, station):
+    """The screen is the station's registered kiosk (staff set it up at
+    /kiosk/<code>/device/): only then does the page run in kiosk mode."""
+    page.context.add_cookies(
+        [{"name": "portal_kiosk_device", "value": device_cookie_value(station.code, "screen-1"), "url": live_server.url}]
+    )
+
+
 def fill_resident_form(page, content="小区门口的路灯坏了一个多月，晚上出门很不方便。"):
     page.get_by_label(category().name).check()
     page.get_by_label("问题描述").fill(content)
     page.get_by_label("地点").fill("鼓楼街道幸福里北门")
 
 
-def test_resident_reports_at_the_kiosk_and_finds_the_case_on_track(page, station):
+def test_resident_reports_at_the_kiosk_and_finds_the_case_on_track(page, live_server, station):
+    register_kiosk(page, live_server, station)
     page.goto(reverse("intake:kiosk", args=[station.code]))
     fill_resident_form(page)
     page.get_by_label("张丽").check()
@@ -60,7 +70,8 @@ def test_resident_reports_at_the_kiosk_and_finds_the_case_on_track(page, station
     assert code in page.content()
 
 
-def test_kiosk_warns_then_clears_itself_after_inactivity(page, station, settings):
+def test_kiosk_warns_then_clears_itself_after_inactivity(page, live_server, station, settings):
+    register_kiosk(page, live_server, station)
     settings.INTAKE_KIOSK_IDLE_SECONDS = 1
     settings.INTAKE_KIOSK_WARN_SECONDS = 2
     url = reverse("intake:kiosk", args=[station.code])
@@ -89,7 +100,8 @@ def test_kiosk_warns_then_clears_itself_after_inactivity(page, station, settings
     assert Case.objects.count() == 0
 
 
-def test_confirmation_page_returns_to_a_blank_form(page, station, settings):
+def test_confirmation_page_returns_to_a_blank_form(page, live_server, station, settings):
+    register_kiosk(page, live_server, station)
     settings.INTAKE_KIOSK_DONE_SECONDS = 1
     page.goto(reverse("intake:kiosk", args=[station.code]))
     fill_resident_form(page)

@@ -62,7 +62,7 @@ def test_hostile_station_code_in_paper_and_device_urls_is_a_404_for_staff(client
     assert client.get(f"/paper/{code}/").status_code in NOT_THERE
     assert client.get(f"/kiosk/{code}/device/").status_code in NOT_THERE
     if "\x00" in code:
-        from intake.access import access_station_for_paper
+        from stations.access import access_station as access_station_for_paper
 
         with pytest.raises(Http404):
             access_station_for_paper(staff, code)
@@ -92,7 +92,7 @@ def test_hostile_confirmation_tokens_are_a_friendly_404(client, db):
 
 def test_paper_form_fields_with_nul_or_garbage_are_messages(client, station, officer):
     client.force_login(officer)
-    url = reverse("intake:paper_station", args=[station.code])
+    url = reverse("station_workspace:entry", args=[station.code])
     for field, value in (("received_on", "\x00"), ("received_on", "2025-13-45"), ("channel", "zzz"), ("content", "\x00")):
         data = kiosk_data(form_key(client, url), **{"channel": "paper", "received_on": "2025-03-10", field: value})
         response = client.post(url, data)

@@ -1,5 +1,7 @@
 """The kiosk / station QR form: what a resident submits becomes one case."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -15,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_kiosk_page_is_not_cached_and_not_autofilled(client, station):
+    client.cookies["portal_kiosk_device"] = device_cookie_value(station.code, "dev-1")
     response = client.get(kiosk_url(station))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -41,6 +44,7 @@ def test_inactive_category_and_departed_deputy_are_not_offered(client, station):
 
 
 def test_resident_submission_creates_a_submitted_kiosk_case_with_station(client, station):
+    client.cookies["portal_kiosk_device"] = device_cookie_value(station.code, "dev-1")
     url = kiosk_url(station)
     key = form_key(client, url)
     deputy = Deputy.objects.get(name="张丽")
@@ -74,6 +78,15 @@ def test_anonymous_submission_is_accepted(client, station):
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.is_anonymous and case.phone_encrypted == "" and case.addressed_deputy is None
+
+
+def test_a_link_from_the_station_page_opens_the_phone_form_recorded_online(client, station):
+    page = client.get(reverse("stations:detail", args=[station.code])).content.decode()
+    link = re.search(r'href="([^"]+)">在线反映问题', page).group(1)
+    html = client.get(link).content.decode()
+    assert 'data-kiosk="1"' not in html  # a phone is never put in kiosk mode (no idle reset)
+    client.post(link, kiosk_data(form_key(client, link)))
+    assert Case.objects.get().channel == Channel.ONLINE
 
 
 def test_station_qr_scan_is_recorded_as_station_qr(client, station):

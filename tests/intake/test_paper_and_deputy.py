@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def paper_url(station):
-    return reverse("intake:paper_station", args=[station.code])
+    return reverse("station_workspace:entry", args=[station.code])
 
 
 def paper_data(client, station, **overrides):
@@ -35,7 +35,7 @@ def paper_data(client, station, **overrides):
 def test_paper_entry_needs_login(client, station):
     response = client.get(paper_url(station))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert client.get(reverse("intake:paper")).status_code == 302
+    assert client.get(reverse("station_workspace:home")).status_code == 302
 
 
 def test_liaison_officer_enters_a_reception_day_opinion(client, station, officer):
@@ -55,8 +55,8 @@ def test_liaison_officer_enters_a_reception_day_opinion(client, station, officer
 
 def test_single_station_officer_is_taken_straight_to_the_form(client, station, officer):
     client.force_login(officer)
-    response = client.get(reverse("intake:paper"))
-    assert response.status_code == 302 and response["Location"] == paper_url(station)
+    response = client.get(reverse("station_workspace:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("station_workspace:station", args=[station.code])
 
 
 def test_other_stations_officer_gets_404(client, station, officer, regions):
@@ -99,14 +99,16 @@ def test_paper_page_query_count_does_not_grow_with_entries(client, station, offi
     client.force_login(officer)
     for _ in range(3):
         make_case(station=station, channel=Channel.PAPER)
-    # session, user, station, categories, deputies, recent entries
-    with django_assert_num_queries(6):
+    client.get(reverse("notifications:list"))  # warm the working-calendar cache (5 minutes)
+    # session, user, station, categories, deputies, recent entries, unread
+    # notifications (the workspace header)
+    with django_assert_num_queries(7):
         client.get(paper_url(station))
     for _ in range(5):
         make_case(station=station, channel=Channel.PAPER)
-    # session, user, station, recent entries: the category and deputy lists
-    # read a moment ago are still in memory (intake.choices)
-    with django_assert_num_queries(4):
+    # session, user, station, recent entries, unread notifications: the
+    # category and deputy lists read a moment ago are still in memory (intake.choices)
+    with django_assert_num_queries(5):
         client.get(paper_url(station))
 
 
@@ -182,14 +184,15 @@ def test_staff_with_many_stations_search_and_page_through_them(client, station, 
     for i in range(60):
         StationFactory(code=f"many-{i:02d}", name=f"第{i:02d}社区联络站", region=regions["taiyuan"]["township2"])
     client.force_login(StaffUserFactory(username="many-staff", region=county))
-    first = client.get(reverse("intake:paper"))
+    first = client.get(reverse("station_workspace:home"))
     assert first.status_code == 200 and len(first.context["stations"]) == 50
-    second = client.get(reverse("intake:paper"), {"page": 2})
+    second = client.get(reverse("station_workspace:home"), {"page": 2})
     assert len(second.context["stations"]) == 11  # 60 + the fixture's station
-    found = client.get(reverse("intake:paper"), {"q": "第42社区"})
+    found = client.get(reverse("station_workspace:home"), {"q": "第42社区"})
     assert [s.code for s in found.context["stations"]] == ["many-42"]
-    assert list(client.get(reverse("intake:paper"), {"q": "没有这个站"}).context["stations"]) == []
-    assert client.get(reverse("intake:paper"), {"q": "x" * 500, "page": "zzz"}).status_code == 200
-    # session, user, the user's region (its subtree prefix), count, page: the same for 61 stations as for 2
-    with django_assert_num_queries(5):
-        client.get(reverse("intake:paper"), {"page": 2})
+    assert list(client.get(reverse("station_workspace:home"), {"q": "没有这个站"}).context["stations"]) == []
+    assert client.get(reverse("station_workspace:home"), {"q": "x" * 500, "page": "zzz"}).status_code == 200
+    # session, user, the user's region (its subtree prefix), count, page,
+    # unread notifications: the same for 61 stations as for 2
+    with django_assert_num_queries(6):
+        client.get(reverse("station_workspace:home"), {"page": 2})

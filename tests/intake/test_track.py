@@ -102,6 +102,12 @@ def test_reply_is_shown_and_resident_can_rate_it_satisfied(client, case, handlin
     assert fb.rater == "resident" and fb.rating == Rating.SATISFIED and fb.comment == "谢谢"
     follow = client.get(response["Location"]).content.decode()
     assert "谢谢您的评价" in follow
+    # The resident lands on their case with the rating recorded, not on a blank form.
+    assert case.tracking_code_display in follow and REPLY_TEXT in follow
+    assert "满意度评价：满意" in follow and "您对办理结果满意吗" not in follow
+    # The pass is signed: a forged one shows the plain lookup form.
+    forged = client.get(response["Location"][:-3] + "abc").content.decode()
+    assert REPLY_TEXT not in forged and 'name="code"' in forged
     html = lookup(client, case.tracking_code).content.decode()
     assert "您对办理结果满意吗" not in html  # rated once
 

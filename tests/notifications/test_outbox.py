@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.channels.sms import AliyunSMSBackend, rpc_signature
+from notifications.channels.sms import AliyunSMSBackend, LocmemSMSBackend, rpc_signature
 from notifications.models import Message, MessageStatus, Notification
 from notifications.services.outbox import outbox_deliver
 from notifications.services.sweep import sweep_run
@@ -133,23 +133,40 @@ def test_failing_channel_is_retried_with_back_off_then_marked_failed_and_shown_t
 
 
 class DyingSMSBackend:
-    """The process is killed while talking to the SMS provider."""
+    """The process is killed while talking to the SMS provider, before it
+    accepted the message (``after_accept``: after)."""
 
-    def send(self, **kwargs):
+    after_accept = False
+
+    def send(self, *, phone, text, message=None):
+        if self.after_accept:
+            LocmemSMSBackend().send(phone=phone, text=text, message=message)
         raise SystemExit("worker killed mid-send")
 
 
-def test_worker_killed_mid_send_leaves_the_message_pending_and_it_is_sent_once_later(world, settings, sms_outbox):
+class DyingAfterAcceptance(DyingSMSBackend):
+    after_accept = True
+
+
+@pytest.mark.parametrize("backend", ["DyingSMSBackend", "DyingAfterAcceptance"])
+def test_worker_killed_mid_send_leaves_the_attempt_sending_and_recovery_asks_before_sending_again(world, settings, sms_outbox, backend):
     case = world.case(phone="13812341234")
     answer(world, case)
-    settings.NOTIFICATIONS_SMS_BACKEND = "tests.notifications.test_outbox.DyingSMSBackend"
+    settings.NOTIFICATIONS_SMS_BACKEND = f"tests.notifications.test_outbox.{backend}"
     with pytest.raises(SystemExit):
         sweep_run()
     sms = Message.objects.get(case=case, kind="case_answered", channel="sms")
-    assert (sms.status, sms.attempts, sms.sent_at) == (MessageStatus.PENDING, 0, None)
+    # Phase 1 was committed before the provider was called.
+    assert (sms.status, sms.attempts, sms.sent_at) == (MessageStatus.SENDING, 1, None) and sms.attempt_id
     settings.NOTIFICATIONS_SMS_BACKEND = "notifications.channels.sms.LocmemSMSBackend"
-    sweep_run()
-    sweep_run()
+    sweep_run()  # within the timeout: nothing is sent again
+    assert len([s for s in sms_outbox if s["dedup_key"] == sms.dedup_key]) == (1 if backend == "DyingAfterAcceptance" else 0)
+    later = timezone.now() + dt.timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT + 1)
+    sweep_run(now=later)
+    sweep_run(now=later + dt.timedelta(minutes=5))
+    sms.refresh_from_db()
+    assert sms.status == MessageStatus.SENT
+    # Exactly one SMS reached the provider either way.
     assert [s["phone"] for s in sms_outbox if s["dedup_key"] == sms.dedup_key] == ["13812341234"]
     # In-app messages are exactly once by construction: row and "sent" in one transaction.
     for message in Message.objects.filter(channel="inapp"):

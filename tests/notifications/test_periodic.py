@@ -8,6 +8,7 @@ from notifications.services.periodic import deputy_digests_send, reception_annou
 from notifications.services.sweep import sweep_run
 from proposals.models import Case
 from stations.models import ReceptionDay, ReceptionRule, ReceptionSubscription
+from stations.services import subscription_add
 from tests.factories import StationFactory, UserFactory
 
 from .conftest import at, set_deadline
@@ -49,7 +50,7 @@ def test_subscribers_are_told_three_days_before_a_reception_day_once(world, sms_
     resident = UserFactory(username="resident", email="")
     ReceptionSubscription.objects.create(station=station, user=resident)
     ReceptionSubscription.objects.create(station=station, email="li@example.cn")
-    ReceptionSubscription.objects.create(station=station, phone="13611112222")
+    subscription_add(station_id=station.pk, phone="13611112222")
     assert reception_announcements_send(now=at(dt.date(2024, 10, 13), 9)) == 0  # 4 days before
     assert reception_announcements_send(now=at(dt.date(2024, 10, 14), 9)) == 3
     sweep_run(now=at(dt.date(2024, 10, 14), 9, 5))
@@ -65,9 +66,10 @@ def test_rule_based_reception_day_is_announced_by_its_station_setting(world):
         region=world.regions["township"], reception_rule=ReceptionRule.MONTHLY, reception_day=20, reception_announce_days=5
     )
     ReceptionSubscription.objects.create(station=station, email="wang@example.cn")
-    reception_announcements_send(now=at(dt.date(2024, 10, 14), 9))
+    # 20 October 2024 is a Sunday: the rule's day moves to Monday the 21st.
+    reception_announcements_send(now=at(dt.date(2024, 10, 15), 9))
     assert not Message.objects.filter(kind="reception_announcement").exists()
-    reception_announcements_send(now=at(dt.date(2024, 10, 15), 9))  # 20th − 5 days
+    reception_announcements_send(now=at(dt.date(2024, 10, 16), 9))  # 21st − 5 days
     assert Message.objects.filter(kind="reception_announcement", address="wang@example.cn").count() == 1
 
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from stations.models import ReceptionDay, StationKind
+from stations.models import ReceptionDay, StationKind, StationPost, StationPostPhoto
 from tests.factories import DeputyFactory, MembershipFactory
 
 from .conftest import add_station, all_phones
@@ -109,11 +109,24 @@ def test_station_page_shows_deputies_reception_days_and_no_private_contact(clien
 
 def test_station_page_query_count_does_not_grow_with_deputies(client, county, django_assert_num_queries):
     station = county["stations"]["gulou"]
-    with django_assert_num_queries(5):
+    client.get(reverse("stations:detail", args=[station.code]))  # warms the working-day calendar (cached 5 min)
+    # station, memberships, mandates, region path, reception days, posts
+    with django_assert_num_queries(6):
         client.get(reverse("stations:detail", args=[station.code]))
     for _ in range(5):
         MembershipFactory(station=station, deputy=DeputyFactory())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
+        client.get(reverse("stations:detail", args=[station.code]))
+    # Activity posts add their photos and deputies: two queries, however many posts.
+    post = StationPost.objects.create(station=station, title="活动", body="b", date=dt.date(2026, 3, 1))
+    post.deputies.add(DeputyFactory())
+    with django_assert_num_queries(8):
+        client.get(reverse("stations:detail", args=[station.code]))
+    for i in range(8):
+        extra = StationPost.objects.create(station=station, title=f"活动{i}", body="b", date=dt.date(2026, 3, 2))
+        extra.deputies.add(DeputyFactory())
+        StationPostPhoto.objects.create(post=extra, image="station_posts/x.jpg")
+    with django_assert_num_queries(8):
         client.get(reverse("stations:detail", args=[station.code]))
 
 

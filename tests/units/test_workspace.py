@@ -228,3 +228,19 @@ def test_a_user_in_no_unit_sees_only_the_message_not_an_empty_workspace(client, 
     page = response.content.decode()
     assert "尚未加入任何承办单位" in page
     assert "待签收" not in page and "case-table" not in page and "筛选" not in page
+
+
+def test_reply_class_is_an_explicit_choice(unit_client, world):
+    from proposals.forms import MSG_REPLY_CLASS
+    from proposals.models import CaseState
+    from tests.proposals.builders import case_in_state
+
+    case = case_in_state(world, CaseState.IN_HANDLING)
+    page = unit_client.get(f"/unit/cases/{case.pk}/").content.decode()
+    select = page[page.index('name="reply_class"') : page.index("</select>", page.index('name="reply_class"'))]
+    assert "selected" not in select.split("</option>", 1)[1]  # no class is preselected
+    assert '<option value="" selected>' in select
+    response = unit_client.post(f"/unit/cases/{case.pk}/reply/", {"text": "已处理。"})
+    assert response.status_code == 400 and str(MSG_REPLY_CLASS) in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_HANDLING

@@ -10,6 +10,8 @@ SEEDERS = [
     "demo.seed_core",  # regions subset, stations, deputies, groups, accounts
     "demo.seed_cases",  # handling units, cases in every state
     "demo.seed_integrations",  # Open311 API key, reception-day subscriptions
+    "demo.seed_station",  # the liaison officer's station: receptions held and planned, posts
+    "demo.seed_legislation",  # a draft regulation open for comment at a station
 ]
 
 

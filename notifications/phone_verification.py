@@ -1,0 +1,113 @@
+"""One-time SMS codes that prove a person holds a phone number.
+
+``phone_code_send`` writes a ``PhoneCode`` (the number as a keyed digest, the
+code as a hash) and queues the SMS in the outbox in the same transaction, so
+the code is sent once even if a worker dies; ``phone_code_verify`` checks the
+latest unexpired code for that number and purpose, at most
+``MAX_ATTEMPTS`` times, and uses it up.
+
+Limits (a stranger must not be able to flood a number, nor guess codes):
+one code per number and purpose a minute, ``PER_PHONE_DAY`` a day; per
+address ``PER_IP_HOUR`` codes an hour. Codes live ``TTL`` seconds.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import crypto
+from intake import ratelimit
+
+from .models import Channel, PhoneCode
+from .recipients import To
+from .services.outbox import outbox_add
+from .tasks import deliver_outbox, enqueue
+
+TTL = 10 * 60
+MAX_ATTEMPTS = 5
+RESEND_AFTER = 60
+PER_PHONE_DAY = 5
+PER_IP_HOUR = 10
+
+MSG_BAD_PHONE = _("手机号格式不正确，请填写 11 位手机号。")
+MSG_TOO_SOON = _("验证码已发送，请 1 分钟后再重新获取。")
+MSG_TOO_MANY = _("今天获取验证码的次数太多了，请明天再试。")
+MSG_WRONG = _("验证码不正确或已过期，请重新输入或重新获取。")
+
+
+class PhoneCodeError(Exception):
+    """A refused send or check; str() is a Chinese message for the resident."""
+
+
+def _hash(code: str, digest: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{digest}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def phone_code_send(*, phone: str, purpose: str, request_ip: str = "", now=None) -> PhoneCode:
+    """Queue a new six-digit code by SMS to ``phone`` for ``purpose``."""
+    phone = crypto.normalize_phone(phone)
+    if not crypto.is_valid_mobile(phone):
+        raise PhoneCodeError(MSG_BAD_PHONE)
+    now = now or timezone.now()
+    digest = crypto.phone_digest(phone)
+    if request_ip and not ratelimit.hit("phone-code-ip", request_ip, (PER_IP_HOUR, 3600)):
+        raise PhoneCodeError(MSG_TOO_MANY)
+    with transaction.atomic():
+        recent = PhoneCode.objects.select_for_update().filter(
+            phone_digest=digest, purpose=purpose, created_at__gte=now - dt.timedelta(days=1)
+        )
+        if recent.filter(created_at__gte=now - dt.timedelta(seconds=RESEND_AFTER)).exists():
+            raise PhoneCodeError(MSG_TOO_SOON)
+        if recent.count() >= PER_PHONE_DAY:
+            raise PhoneCodeError(MSG_TOO_MANY)
+        code = f"{secrets.randbelow(10**6):06d}"
+        row = PhoneCode.objects.create(
+            purpose=purpose, phone_digest=digest, code_hash=_hash(code, digest), created_at=now, expires_at=now + dt.timedelta(seconds=TTL)
+        )
+        outbox_add(
+            kind="phone_code",
+            recipients=[To(phone=phone, channels=frozenset({Channel.SMS}))],
+            channels_={Channel.SMS},
+            context={"code": code, "minutes": TTL // 60},
+            dedup=f"phone-code:{row.pk}",
+            now=now,
+        )
+    transaction.on_commit(_deliver_soon)
+    return row
+
+
+def _deliver_soon() -> None:
+    enqueue(deliver_outbox)
+
+
+def phone_code_verify(*, phone: str, purpose: str, code: str, now=None) -> bool:
+    """True (and the code is used up) if ``code`` is the latest unexpired code
+    sent to ``phone`` for ``purpose``; each wrong try counts against it."""
+    phone = crypto.normalize_phone(phone)
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if not crypto.is_valid_mobile(phone) or len(code) != 6:
+        return False
+    now = now or timezone.now()
+    digest = crypto.phone_digest(phone)
+    with transaction.atomic():
+        row = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone_digest=digest, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if row is None or row.attempts >= MAX_ATTEMPTS:
+            return False
+        if not hmac.compare_digest(row.code_hash, _hash(code, digest)):
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+            return False
+        row.used_at = now
+        row.save(update_fields=["used_at"])
+        return True
