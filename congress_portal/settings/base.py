@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "api",
     "open311",
     "documents",
+    "exports",
     "workspaces",
     "legislation",
     "demo",
