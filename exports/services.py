@@ -64,9 +64,7 @@ def export_request(*, user, kind: str, query: str = "", reveal: bool = False, re
             raise ExportError(MSG_REASON_REQUIRED)
     query = "&".join(part for part in (query or "").split("&") if part and not part.startswith(("p=", "page=")))
     with transaction.atomic():
-        running = ExportJob.objects.select_for_update().filter(
-            user=user, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING]
-        )
+        running = ExportJob.objects.select_for_update().filter(user=user, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING])
         count = len(list(running.values_list("pk", flat=True)))
         if count >= MAX_RUNNING_PER_USER:
             raise ExportError(MSG_TOO_MANY_RUNNING % {"n": count})
