@@ -11,6 +11,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install migrate demo lint check clean system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@$(MAKE) --no-print-directory system-deps
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -18,11 +19,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## System libraries of WeasyPrint (PDF reports) and a CJK font, on Debian/Ubuntu
-## (run once, as root; the Dockerfile installs the same list).
+## System libraries of WeasyPrint (PDF reports, 交办单, 回执, 档案) and a CJK font,
+## on Debian/Ubuntu (the Dockerfile installs the same list). Part of `make install`:
+## when they are missing, installed with apt-get as root; otherwise the command
+## to run is printed and make stops.
 SYSTEM_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 system-deps:
-	apt-get update && apt-get install -y --no-install-recommends $(SYSTEM_DEPS)
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi "CJK SC"; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_DEPS); \
+	else \
+	  echo "PDF documents need Pango and Chinese fonts. Please run:"; \
+	  echo "  sudo apt-get install -y $(SYSTEM_DEPS)"; \
+	  echo "(other systems: Pango >= 1.44 and the Noto CJK SC fonts), then run make again."; \
+	  exit 1; \
+	fi
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -29,6 +29,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("open311/", include("open311.urls")),
     path("notifications/", include("notifications.urls")),
+    path("documents/", include("documents.urls")),
+    path("exports/", include("exports.urls")),
     path("legislation/", include("legislation.urls")),
     # Kiosk (/kiosk/<station code>/), deputy QR (/d/<public id>/), tracking (/track/).
     path("", include("intake.urls")),

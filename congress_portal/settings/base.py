@@ -64,6 +64,8 @@ LOCAL_APPS = [
     "notifications",
     "api",
     "open311",
+    "documents",
+    "exports",
     "workspaces",
     "legislation",
     "demo",
