@@ -1,6 +1,6 @@
 """Django's Redis cache behind the circuit breaker (``congress_portal.breaker``):
 with Redis down or hung, the first operation waits for the short socket
-timeout (settings: 0.25 s), the following ones fail at once until the breaker
+timeout (settings: 0.5 s), the following ones fail at once until the breaker
 tries again."""
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient

@@ -67,6 +67,7 @@ def hit_all(events: list[tuple[str, str, tuple[int, int]]]) -> bool:
         client, backend = _redis_client()
         if client is None:
             return all([hit(scope, ident, limit) for scope, ident, limit in events])
+        breaker.check()  # the client is kept per backend: ask the breaker on every use
         pipe = client.pipeline(transaction=False)
         for scope, ident, (_count, window) in events:
             real_key = backend.make_and_validate_key(_key(scope, ident))
@@ -99,6 +100,7 @@ def refund(events: list[tuple[str, str, tuple[int, int]]]) -> None:
                 except ValueError:  # the window has expired meanwhile
                     pass
             return
+        breaker.check()
         # DECR only a window that still exists: a plain DECR on an expired key
         # would create it at -1 with no expiry (a lasting extra allowance).
         pipe = client.pipeline(transaction=False)

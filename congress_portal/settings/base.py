@@ -143,7 +143,7 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
             # A dead or hung Redis must not take the kiosk down with it: short
             # timeouts, then the breaker fails fast (README "Redis outages").
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

@@ -10,7 +10,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 
@@ -24,7 +23,7 @@ from proposals.models import Case
 from tests.conftest import require
 from tests.intake.conftest import form_key, kiosk_data, kiosk_url
 
-PORT = 6391
+PORT = 6397  # a port of its own (not the shared 6379)
 
 
 @pytest.fixture
@@ -35,12 +34,17 @@ def private_redis():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(50):
+    import redis as redis_py
+
+    ping = redis_py.Redis(port=PORT, socket_timeout=2, socket_connect_timeout=2)
+    for _ in range(100):
         try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=0.1).close()
-            break
-        except OSError:
+            if ping.ping():
+                break
+        except (OSError, redis_py.exceptions.RedisError):
             time.sleep(0.1)
+    ping.close()
+    assert proc.poll() is None, f"redis-server could not start on port {PORT} (taken?)"
     yield proc
     try:
         os.kill(proc.pid, signal.SIGCONT)
@@ -90,7 +94,7 @@ def test_breaker_opens_on_failure_skips_then_closes_with_one_summary(caplog):
 @pytest.mark.django_db
 def test_a_hung_redis_fails_fast_behind_the_breaker_and_recovers(private_redis, fresh_breaker, caplog):
     caplog.set_level(logging.WARNING, logger="congress_portal.breaker")
-    cache = GuardedRedisCache(f"redis://127.0.0.1:{PORT}/0", {"OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}})
+    cache = GuardedRedisCache(f"redis://127.0.0.1:{PORT}/0", {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}})
     cache.set("k", 1)
     os.kill(private_redis.pid, signal.SIGSTOP)
     with pytest.raises(Exception) as first:
@@ -108,14 +112,32 @@ def test_a_hung_redis_fails_fast_behind_the_breaker_and_recovers(private_redis, 
 
 
 @pytest.mark.django_db
-def test_kiosk_keeps_every_submission_while_redis_is_hung(client, station, private_redis, fresh_breaker, caplog):
+def test_kiosk_keeps_every_submission_while_redis_is_hung(client, station, private_redis, fresh_breaker, caplog, monkeypatch):
+    from intake import ratelimit
+
     caplog.set_level(logging.WARNING)
+    pipelines = []
+    real_client = ratelimit._redis_client
+
+    def counting_client():
+        client_, backend = real_client()
+        if client_ is None:
+            return client_, backend
+
+        class Counting:
+            def pipeline(self, *args, **kwargs):
+                pipelines.append(1)
+                return client_.pipeline(*args, **kwargs)
+
+        return Counting(), backend
+
+    monkeypatch.setattr(ratelimit, "_redis_client", counting_client)
     caches = {
         "default": {
             "BACKEND": "congress_portal.cache.GuardedRedisCache",
             "LOCATION": f"redis://127.0.0.1:{PORT}/0",
             "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     with override_settings(CACHES=caches):
@@ -126,6 +148,9 @@ def test_kiosk_keeps_every_submission_while_redis_is_hung(client, station, priva
             response = client.post(url, kiosk_data(key))
             assert response.status_code == 302  # accepted: rate limits fail open
         assert Case.objects.count() == 5
+        # Only the first submission waited on the hung socket: the breaker
+        # kept the other four rate-limit round trips from even starting.
+        assert len(pipelines) <= 1
         # The events are waiting for the worker (nothing lost).
         from notifications.models import EventDispatch
 
