@@ -45,12 +45,22 @@ class PhoneCodeError(Exception):
     """A refused send or check; str() is a Chinese message for the resident."""
 
 
+PhoneCodeRefused = PhoneCodeError  # the name the programme apps use
+
+
+def phone_digest(phone: str, *, scope: str = "phone") -> str:
+    """A keyed digest of a number within ``scope`` (one vote per verified
+    phone and report, say) that cannot be linked across scopes."""
+    return crypto.phone_digest(f"{scope}:{crypto.normalize_phone(phone)}")
+
+
 def _hash(code: str, digest: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{digest}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def phone_code_send(*, phone: str, purpose: str, request_ip: str = "", now=None) -> PhoneCode:
-    """Queue a new six-digit code by SMS to ``phone`` for ``purpose``."""
+def phone_code_send(*, phone: str, purpose: str, request_ip: str = "", purpose_label: str = "", now=None) -> PhoneCode:
+    """Queue a new six-digit code by SMS to ``phone`` for ``purpose``
+    (``purpose_label``, if given, names it in the message: 代表述职测评…)."""
     phone = crypto.normalize_phone(phone)
     if not crypto.is_valid_mobile(phone):
         raise PhoneCodeError(MSG_BAD_PHONE)
@@ -74,7 +84,7 @@ def phone_code_send(*, phone: str, purpose: str, request_ip: str = "", now=None)
             kind="phone_code",
             recipients=[To(phone=phone, channels=frozenset({Channel.SMS}))],
             channels_={Channel.SMS},
-            context={"code": code, "minutes": TTL // 60},
+            context={"code": code, "minutes": TTL // 60, "purpose_label": str(purpose_label) if purpose_label else ""},
             dedup=f"phone-code:{row.pk}",
             now=now,
         )
