@@ -25,3 +25,16 @@ def retry_delay_seconds(attempts: int) -> int:
 
 def sms_settings() -> dict:
     return dict(getattr(settings, "NOTIFICATIONS_SMS", {}))
+
+
+# One-time SMS codes (notifications/phone_verification.py).
+def phone_code(name: str) -> int:
+    defaults = {
+        "TTL_SECONDS": 600,  # a code is valid 10 minutes
+        "MAX_ATTEMPTS": 5,  # wrong entries before the code is dead
+        "INTERVAL_SECONDS": 60,  # between two codes to one number
+        "PER_PHONE_HOUR": 5,
+        "PER_PHONE_DAY": 10,
+        "PER_IP_HOUR": 20,
+    }
+    return int(getattr(settings, "PHONE_CODE", {}).get(name, defaults[name]))

@@ -208,3 +208,34 @@ class SweepState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_date}"
+
+
+class PhoneCode(models.Model):
+    """A one-time SMS code sent to verify a phone number (a public vote, a
+    voters' rating, a reception-day subscription).
+
+    Neither the number nor the code is stored in clear: both are keyed
+    hashes (``phone_verification``). The row lives as long as its
+    rate-limit windows need it (``phone_codes_purge``)."""
+
+    phone_hash = models.CharField(_("手机号摘要"), max_length=64)
+    purpose = models.CharField(_("用途"), max_length=40)
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    ip_hash = models.CharField(_("来源地址摘要"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("错误尝试次数"), default=0)
+    used_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [
+            # Verify (latest live code of a number and purpose) and the per-number limits.
+            models.Index(fields=["phone_hash", "-created_at"], name="phonecode_phone_time"),
+            # The per-address limit.
+            models.Index(fields=["ip_hash", "-created_at"], name="phonecode_ip_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.crypto import mask_phone
+
 from .. import channels, conf
 from ..channels.sms import scrub_phones
 from ..models import Channel, Message, MessageStatus
@@ -146,8 +148,25 @@ def outbox_deliver(*, dedup_keys=None, now=None, limit: int = 1000, time_budget:
     return result
 
 
-def _obsolete(message) -> bool:
-    """A deadline reminder whose deadline has since changed or ended."""
+# Messages whose text is a secret (a one-time code): once sent, or expired
+# unsent, the row keeps neither the text nor the full number.
+EPHEMERAL_KINDS = frozenset({"phone_code"})
+EPHEMERAL_BODY = "（一次性验证码短信，发送后不保留内容）"
+
+
+def _scrub(message) -> list[str]:
+    if message.kind not in EPHEMERAL_KINDS:
+        return []
+    message.body = EPHEMERAL_BODY
+    message.address = mask_phone(message.address)
+    return ["body", "address"]
+
+
+def _obsolete(message, now) -> bool:
+    """A deadline reminder whose deadline has since changed or ended, or a
+    one-time code that has expired before it could be sent."""
+    if message.kind in EPHEMERAL_KINDS:
+        return (now - message.created_at).total_seconds() > conf.phone_code("TTL_SECONDS")
     reminder = message.reminder
     if reminder is None or message.case is None:
         return False
@@ -159,10 +178,13 @@ def _obsolete(message) -> bool:
 def _deliver_one(message, now) -> tuple[str, bool]:
     """Send one claimed message; returns (outcome, stop): stop when the task's
     soft time limit interrupted the send."""
-    if _obsolete(message):
+    if _obsolete(message, now):
         message.status = MessageStatus.CANCELLED
-        message.last_error = "期限已变更或案件已不在办理中，提醒不再发送"
-        message.save(update_fields=["status", "last_error"])
+        if message.kind in EPHEMERAL_KINDS:
+            message.last_error = "验证码已过期，不再发送"
+        else:
+            message.last_error = "期限已变更或案件已不在办理中，提醒不再发送"
+        message.save(update_fields=["status", "last_error", *_scrub(message)])
         return "cancelled", False
     stop = False
     try:
@@ -180,7 +202,7 @@ def _deliver_one(message, now) -> tuple[str, bool]:
         message.status = MessageStatus.SENT
         message.sent_at = now
         message.last_error = ""
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error", *_scrub(message)])
         return "sent", False
     message.attempts += 1
     # Shown to staff and written to the log: no phone number in clear.
