@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("open311/", include("open311.urls")),
     path("notifications/", include("notifications.urls")),
+    path("evaluation/", include("evaluation.urls")),
     # Kiosk (/kiosk/<station code>/), deputy QR (/d/<public id>/), tracking (/track/).
     path("", include("intake.urls")),
 ]

@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "notifications",
     "api",
     "open311",
+    "evaluation",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
