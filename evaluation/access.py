@@ -13,7 +13,7 @@ from accounts.models import Role
 from deputies.models import Deputy, Mandate
 from regions.scoping import region_in_scope, scope_queryset, sees_everything
 
-from .models import ManualEntry, PointsTable
+from .models import ManualEntry, PointsTable, VoterReport
 
 
 def deputy_for(user) -> Deputy:
@@ -67,3 +67,16 @@ def entries_for_staff(user) -> QuerySet:
     if sees_everything(user):
         return qs
     return scope_queryset(qs, user, "rule__table__congress__region")
+
+
+def voter_reports_for_staff(user) -> QuerySet:
+    if not is_evaluation_staff(user):
+        raise PermissionDenied
+    return scope_queryset(VoterReport.objects.select_related("deputy", "station"), user, "station__region")
+
+
+def access_voter_report(user, pk):
+    report = voter_reports_for_staff(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report

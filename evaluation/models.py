@@ -110,3 +110,86 @@ class ManualEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deputy_id} {self.title}"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class ReportStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("已安排")
+    VOTING = "voting", _("测评进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class VoterReport(models.Model):
+    """A deputy's report to voters (代表述职) at a station, its record, and
+    the voters' rating."""
+
+    deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("代表"), on_delete=models.CASCADE, related_name="voter_reports")
+    station = models.ForeignKey("stations.Station", verbose_name=_("述职站点"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("述职年度"))
+    scheduled_at = models.DateTimeField(_("述职时间"))
+    report_text = models.TextField(_("述职报告"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.SCHEDULED)
+    # The meeting record.
+    held_at = models.DateTimeField(_("实际召开时间"), null=True, blank=True)
+    attendance = models.PositiveIntegerField(_("参会选民（人）"), null=True, blank=True)
+    minutes = models.TextField(_("会议记录"), blank=True)
+    # Paper ballots, counted at the meeting and entered as totals.
+    paper_satisfied = models.PositiveIntegerField(_("纸质票：满意"), default=0)
+    paper_basic = models.PositiveIntegerField(_("纸质票：基本满意"), default=0)
+    paper_unsatisfied = models.PositiveIntegerField(_("纸质票：不满意"), default=0)
+    # Random, in the QR code shown at the meeting.
+    ballot_token = models.CharField(_("测评码"), max_length=32, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("安排人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("代表述职")
+        verbose_name_plural = _("代表述职")
+        ordering = ["-scheduled_at", "-id"]
+        indexes = [models.Index(fields=["deputy", "-scheduled_at"], name="voterreport_deputy")]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} {self.year}"
+
+
+class ReportVoter(models.Model):
+    """The register of who has voted by phone: a keyed digest of the number,
+    scoped to the report. Random key, no time, nothing that points to a
+    ballot (README "Secret ballots")."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    report = models.ForeignKey(VoterReport, on_delete=models.CASCADE, related_name="+")
+    phone_digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("已测评登记")
+        verbose_name_plural = _("已测评登记")
+        constraints = [models.UniqueConstraint(fields=["report", "phone_digest"], name="reportvoter_once")]
+
+    def __str__(self) -> str:
+        return str(self.report_id)
+
+
+class ReportTally(models.Model):
+    """The ballot box: one counter per rating. Each vote updates all three
+    counters of the report in one statement (adding 1 to one of them), so
+    that no row's version tells which rating the latest voter chose."""
+
+    report = models.ForeignKey(VoterReport, on_delete=models.CASCADE, related_name="tallies")
+    rating = models.CharField(max_length=12, choices=Rating.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("测评计票")
+        verbose_name_plural = _("测评计票")
+        constraints = [models.UniqueConstraint(fields=["report", "rating"], name="reporttally_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.rating}"

@@ -16,3 +16,9 @@ urlpatterns = [
     path("staff/<int:table_pk>/deputy/<int:deputy_pk>/record/", views.staff_deputy, {"fmt": "html"}, name="staff_deputy_record"),
     path("staff/<int:table_pk>/deputy/<int:deputy_pk>/record.xlsx", views.staff_deputy, {"fmt": "xlsx"}, name="staff_deputy_xlsx"),
 ]
+
+urlpatterns += [
+    path("staff/voter-reports/", views.staff_voter_reports, name="staff_voter_reports"),
+    path("staff/voter-reports/<int:pk>/", views.staff_voter_report, name="staff_voter_report"),
+    path("ballot/<str:token>/", views.ballot, name="ballot"),
+]

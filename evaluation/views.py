@@ -4,17 +4,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deputies.models import DeputyGroup, Tier
+from congress_portal.qr import absolute_url, qr_svg_inline
+from deputies.models import Deputy, DeputyGroup, Tier
+from notifications.phone_verification import PhoneCodeRefused
+from regions.scoping import scope_queryset
+from stations.models import Station
 
-from . import access, selectors, services
+from . import access, selectors, services, voter_reports
 from .export import record_workbook
-from .forms import DeductionForm, ReviewForm, SelfReportForm
-from .models import PointsRule, Source
+from .forms import BallotForm, DeductionForm, ReviewForm, SelfReportForm, VoterReportRecordForm, VoterReportScheduleForm
+from .models import PointsRule, Rating, ReportStatus, Source, VoterReport
 
 YEARS_BACK = 5
 
@@ -40,8 +46,14 @@ def my_score(request):
     year, years = _year(request)
     scores = _deputy_scores(deputy, year)
     entries = selectors.deputy_entries(deputy=deputy, year=year)
+    reports = [
+        (r, voter_reports.results(r) if r.status == ReportStatus.CLOSED else None)
+        for r in VoterReport.objects.filter(deputy=deputy, year=year).select_related("station")[:10]
+    ]
     return render(
-        request, "evaluation/my_score.html", {"deputy": deputy, "year": year, "years": years, "scores": scores, "entries": entries}
+        request,
+        "evaluation/my_score.html",
+        {"deputy": deputy, "year": year, "years": years, "scores": scores, "entries": entries, "reports": reports},
     )
 
 
@@ -201,3 +213,109 @@ def staff_report_review(request, pk):
     else:
         messages.success(request, _("已审核：%(title)s") % {"title": entry.title})
     return redirect("evaluation:staff_reports")
+
+
+# Reports to voters (代表述职) ------------------------------------------------
+
+
+@login_required
+def staff_voter_reports(request):
+    reports = list(access.voter_reports_for_staff(request.user).order_by("-scheduled_at", "-id")[:100])
+    stations = scope_queryset(Station.objects.order_by("name"), request.user, "region")
+    deputies = Deputy.objects.filter(memberships__station__in=stations.values("pk")).distinct().order_by("name")
+    form = VoterReportScheduleForm(request.POST or None, deputies=deputies, stations=stations)
+    if request.method == "POST" and form.is_valid():
+        report = voter_reports.voter_report_schedule(
+            deputy=form.cleaned_data["deputy"],
+            station=form.cleaned_data["station"],
+            scheduled_at=form.cleaned_data["scheduled_at"],
+            user=request.user,
+        )
+        messages.success(request, _("已安排述职，述职报告初稿已根据履职档案生成，可修改。"))
+        return redirect("evaluation:staff_voter_report", pk=report.pk)
+    return render(request, "evaluation/voter_reports.html", {"reports": reports, "form": form})
+
+
+@login_required
+def staff_voter_report(request, pk):
+    report = access.access_voter_report(request.user, pk)
+    initial = {
+        "report_text": report.report_text,
+        "held_at": report.held_at,
+        "attendance": report.attendance,
+        "minutes": report.minutes,
+        "paper_satisfied": report.paper_satisfied,
+        "paper_basic": report.paper_basic,
+        "paper_unsatisfied": report.paper_unsatisfied,
+    }
+    form = VoterReportRecordForm(initial=initial)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "open":
+                voter_reports.voter_report_open_voting(report_id=report.pk)
+                messages.success(request, _("扫码测评已开放。"))
+                return redirect("evaluation:staff_voter_report", pk=report.pk)
+            if action == "close":
+                voter_reports.voter_report_close(report_id=report.pk)
+                messages.success(request, _("测评已结束，结果已告知代表。"))
+                return redirect("evaluation:staff_voter_report", pk=report.pk)
+            form = VoterReportRecordForm(request.POST)
+            if form.is_valid():
+                d = form.cleaned_data
+                voter_reports.voter_report_update(
+                    report_id=report.pk,
+                    report_text=d["report_text"],
+                    held_at=d["held_at"],
+                    attendance=d["attendance"],
+                    minutes=d["minutes"],
+                    paper={
+                        Rating.SATISFIED: d["paper_satisfied"],
+                        Rating.BASIC: d["paper_basic"],
+                        Rating.UNSATISFIED: d["paper_unsatisfied"],
+                    },
+                )
+                messages.success(request, _("已保存。"))
+                return redirect("evaluation:staff_voter_report", pk=report.pk)
+        except voter_reports.VoterReportError as exc:
+            form.add_error(None, str(exc))
+    vote_url = absolute_url(reverse("evaluation:ballot", args=[report.ballot_token]))
+    return render(
+        request,
+        "evaluation/voter_report.html",
+        {
+            "report": report,
+            "form": form,
+            "results": voter_reports.results(report),
+            "vote_url": vote_url,
+            "qr_svg": mark_safe(qr_svg_inline(vote_url)) if report.status == ReportStatus.VOTING else "",  # noqa: S308 - segno's own SVG
+        },
+    )
+
+
+def ballot(request, token):
+    """The voters' rating page opened from the QR code at the meeting (phone-sized, public)."""
+    report = get_object_or_404(VoterReport.objects.select_related("deputy", "station"), ballot_token=token)
+    form = BallotForm(request.POST or None)
+    done = False
+    code_sent = False
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if request.POST.get("action") == "send":
+                voter_reports.ballot_code_send(report=report, phone=d["phone"], request_ip=client_ip(request))
+                code_sent = True
+            else:
+                voter_reports.ballot_cast(report_id=report.pk, phone=d["phone"], code=d["code"], rating=d["rating"])
+                done = True
+        except (voter_reports.VoterReportError, PhoneCodeRefused) as exc:
+            form.add_error(None, str(exc))
+            code_sent = request.POST.get("action") != "send"
+    response = render(request, "evaluation/ballot.html", {"report": report, "form": form, "done": done, "code_sent": code_sent})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def client_ip(request) -> str:
+    # REMOTE_ADDR as set by the reverse proxy (X-Forwarded-For can be forged).
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
