@@ -10,6 +10,7 @@ SEEDERS = [
     "demo.seed_core",  # regions subset, stations, deputies, groups, accounts
     "demo.seed_cases",  # handling units, cases in every state
     "demo.seed_integrations",  # Open311 API key, reception-day subscriptions
+    "demo.seed_evaluation",  # points table, duty records, a report to voters
 ]
 
 
