@@ -6,17 +6,18 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deputies.models import DutyKind
 
 from .models import EntryStatus, ManualEntry, PointsRule, PointsTable, Source
 
-MSG_EVIDENCE_REQUIRED = "该项目需上传佐证材料。"
-MSG_NOT_SELF_REPORT = "该项目不接受代表自报。"
-MSG_NOT_DEDUCTION = "该项目不是扣分项目。"
-MSG_REASON_REQUIRED = "退回时请填写理由。"
-MSG_ALREADY_REVIEWED = "该条目已审核，不能重复审核。"
-MSG_FUTURE_DATE = "日期不能晚于今天。"
+MSG_EVIDENCE_REQUIRED = gettext_noop("该项目需上传佐证材料。")
+MSG_NOT_SELF_REPORT = gettext_noop("该项目不接受代表自报。")
+MSG_NOT_DEDUCTION = gettext_noop("该项目不是扣分项目。")
+MSG_REASON_REQUIRED = gettext_noop("退回时请填写理由。")
+MSG_ALREADY_REVIEWED = gettext_noop("该条目已审核，不能重复审核。")
+MSG_FUTURE_DATE = gettext_noop("日期不能晚于今天。")
 
 
 class EvaluationError(Exception):

@@ -16,17 +16,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from notifications.phone_verification import phone_code_send, phone_code_verify, phone_digest
 
 from . import selectors
 from .models import Rating, ReportStatus, ReportTally, ReportVoter, VoterReport
 
-MSG_NOT_OPEN = "本次述职测评未开放或已结束。"
-MSG_BAD_CODE = "验证码不正确或已过期，请重新获取。"
-MSG_ALREADY_VOTED = "该手机号已参加过本次测评，每个手机号只能测评一次。"
-MSG_BAD_RATING = "请选择测评意见。"
-MSG_CLOSED = "述职测评已结束，不能再修改。"
+MSG_NOT_OPEN = gettext_noop("本次述职测评未开放或已结束。")
+MSG_BAD_CODE = gettext_noop("验证码不正确或已过期，请重新获取。")
+MSG_ALREADY_VOTED = gettext_noop("该手机号已参加过本次测评，每个手机号只能测评一次。")
+MSG_BAD_RATING = gettext_noop("请选择测评意见。")
+MSG_CLOSED = gettext_noop("述职测评已结束，不能再修改。")
 
 
 class VoterReportError(Exception):

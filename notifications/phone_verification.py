@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.crypto import is_valid_mobile, normalize_phone
 
@@ -46,10 +47,10 @@ logger = logging.getLogger(__name__)
 
 KIND = "phone_code"
 
-MSG_INVALID_PHONE = "请输入正确的11位手机号码。"
-MSG_TOO_SOON = "验证码已发送，请%(seconds)s秒后再试。"
-MSG_PHONE_LIMIT = "该手机号今天获取验证码的次数过多，请稍后再试。"
-MSG_IP_LIMIT = "当前网络获取验证码过于频繁，请稍后再试。"
+MSG_INVALID_PHONE = gettext_noop("请输入正确的11位手机号码。")
+MSG_TOO_SOON = gettext_noop("验证码已发送，请%(seconds)s秒后再试。")
+MSG_PHONE_LIMIT = gettext_noop("该手机号今天获取验证码的次数过多，请稍后再试。")
+MSG_IP_LIMIT = gettext_noop("当前网络获取验证码过于频繁，请稍后再试。")
 
 
 class PhoneCodeRefused(Exception):
