@@ -19,7 +19,7 @@ from stations.models import ReceptionDay, Station
 PLAN = {
     "闫俊武": (5, 6, 2, 2, 3),
     "曹玉琴": (3, 4, 1, 2, 2),
-    "陈志远": (2, 1, 0, 1, 1),
+    "任志刚": (2, 1, 0, 1, 1),
     "赵有福": (4, 3, 1, 2, 0),
     "武秀芳": (1, 2, 1, 1, 1),
 }
@@ -106,10 +106,10 @@ def run(stdout=None) -> str:
             },
         )
         ReportTally.objects.bulk_create([ReportTally(report=report, rating=r) for r in Rating.values], ignore_conflicts=True)
-    chen = deputies.get("陈志远")
-    if chen is not None and staff is not None:
+    ren = deputies.get("任志刚")
+    if ren is not None and staff is not None:
         ManualEntry.objects.get_or_create(
-            deputy=chen,
+            deputy=ren,
             rule=table.rules.get(source="deduction"),
             title="无故缺席区人大常委会第十二次会议",
             defaults={
