@@ -8,12 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone as real_timezone
 from openpyxl import load_workbook
 
 from deputies.models import DutyActivity, DutyKind
 from evaluation import views
 from evaluation.models import EntryStatus, ManualEntry
 from evaluation.services import report_submit
+from evaluation.voter_reports import voter_report_schedule
 from tests.factories import DeputyFactory, MandateFactory, UserFactory
 
 from .conftest import YEAR
@@ -146,4 +148,30 @@ def test_ranking_page_query_count_is_flat(client, world, django_assert_num_queri
         MandateFactory(deputy=DeputyFactory(name=f"代表{i}"), congress=world.congress)
     with CaptureQueriesContext(connection) as after:
         assert "代表14" in client.get(url).content.decode()
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["evaluation:staff_reports", "evaluation:staff_voter_reports"])
+def test_staff_lists_cost_the_same_queries_for_more_rows(client, world, url_name):
+    client.force_login(world.staff)
+    url = reverse(url_name)
+
+    def add(n):
+        for i in range(n):
+            report_submit(
+                deputy=world.deputy,
+                rule_id=world.rule("其他履职（代表自报）").pk,
+                date=dt.date(YEAR, 2, 1 + i),
+                title=f"自报{i}",
+                evidence=SimpleUploadedFile("a.pdf", b"%PDF-1.4"),
+            )
+            voter_report_schedule(deputy=world.others[i % 2], station=world.station, scheduled_at=real_timezone.now(), user=world.staff)
+
+    add(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    add(10)
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
     assert len(after.captured_queries) == len(before.captured_queries)
