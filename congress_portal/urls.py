@@ -30,6 +30,7 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("notifications/", include("notifications.urls")),
     path("legislation/", include("legislation.urls")),
+    path("evaluation/", include("evaluation.urls")),
     # Kiosk (/kiosk/<station code>/), deputy QR (/d/<public id>/), tracking (/track/).
     path("", include("intake.urls")),
 ]

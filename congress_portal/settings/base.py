@@ -66,6 +66,7 @@ LOCAL_APPS = [
     "open311",
     "workspaces",
     "legislation",
+    "evaluation",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
