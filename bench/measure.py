@@ -238,6 +238,8 @@ def measure_pages(base: str, targets: dict, requests_n: int) -> dict:
     pages["admin case page"] = measure_page(staff, f"{base}/admin/proposals/case/{targets['detail'].pk}/change/", requests_n=requests_n)
     pages["deputy: my cases (/deputy/)"] = measure_page(client(targets["deputy_user"]), f"{base}/deputy/", requests_n=requests_n)
     pages["unit workspace (/unit/)"] = measure_page(client(targets["unit_user"]), f"{base}/unit/", requests_n=requests_n)
+    pages["deputy: duty score"] = measure_page(client(targets["deputy_user"]), f"{base}/evaluation/me/", requests_n=requests_n)
+    pages["staff: duty ranking (/evaluation/staff/)"] = measure_page(staff, f"{base}/evaluation/staff/", requests_n=requests_n)
     tracked = targets["tracked"]
     if tracked is not None:
         pages["/track/ lookup (code + last 4 digits)"] = measure_page(

@@ -32,6 +32,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("exports/", include("exports.urls")),
     path("legislation/", include("legislation.urls")),
+    path("evaluation/", include("evaluation.urls")),
     # Kiosk (/kiosk/<station code>/), deputy QR (/d/<public id>/), tracking (/track/).
     path("", include("intake.urls")),
 ]

@@ -27,13 +27,19 @@ from intake import ratelimit
 from .models import Channel, PhoneCode
 from .recipients import To
 from .services.outbox import outbox_add
-from .tasks import deliver_outbox, enqueue
+from .tasks import deliver_messages, enqueue
 
 TTL = 10 * 60
 MAX_ATTEMPTS = 5
 RESEND_AFTER = 60
 PER_PHONE_DAY = 5
 PER_IP_HOUR = 10
+
+
+def _limit(name: str, default: int) -> int:
+    """``settings.PHONE_CODE`` may override a limit (e.g. ``INTERVAL_SECONDS``)."""
+    return int(getattr(settings, "PHONE_CODE", {}).get(name, default))
+
 
 MSG_BAD_PHONE = _("手机号格式不正确，请填写 11 位手机号。")
 MSG_TOO_SOON = _("验证码已发送，请 1 分钟后再重新获取。")
@@ -66,21 +72,22 @@ def phone_code_send(*, phone: str, purpose: str, request_ip: str = "", purpose_l
         raise PhoneCodeError(MSG_BAD_PHONE)
     now = now or timezone.now()
     digest = crypto.phone_digest(phone)
-    if request_ip and not ratelimit.hit("phone-code-ip", request_ip, (PER_IP_HOUR, 3600)):
+    if request_ip and not ratelimit.hit("phone-code-ip", request_ip, (_limit("PER_IP_HOUR", PER_IP_HOUR), 3600)):
         raise PhoneCodeError(MSG_TOO_MANY)
     with transaction.atomic():
         recent = PhoneCode.objects.select_for_update().filter(
             phone_digest=digest, purpose=purpose, created_at__gte=now - dt.timedelta(days=1)
         )
-        if recent.filter(created_at__gte=now - dt.timedelta(seconds=RESEND_AFTER)).exists():
+        interval = _limit("INTERVAL_SECONDS", RESEND_AFTER)
+        if interval and recent.filter(created_at__gte=now - dt.timedelta(seconds=interval)).exists():
             raise PhoneCodeError(MSG_TOO_SOON)
-        if recent.count() >= PER_PHONE_DAY:
+        if recent.count() >= _limit("PER_PHONE_DAY", PER_PHONE_DAY):
             raise PhoneCodeError(MSG_TOO_MANY)
         code = f"{secrets.randbelow(10**6):06d}"
         row = PhoneCode.objects.create(
             purpose=purpose, phone_digest=digest, code_hash=_hash(code, digest), created_at=now, expires_at=now + dt.timedelta(seconds=TTL)
         )
-        outbox_add(
+        keys = outbox_add(
             kind="phone_code",
             recipients=[To(phone=phone, channels=frozenset({Channel.SMS}))],
             channels_={Channel.SMS},
@@ -88,12 +95,9 @@ def phone_code_send(*, phone: str, purpose: str, request_ip: str = "", purpose_l
             dedup=f"phone-code:{row.pk}",
             now=now,
         )
-    transaction.on_commit(_deliver_soon)
+    # The code must not wait for the sweep: deliver just this message after commit.
+    transaction.on_commit(lambda: enqueue(deliver_messages, keys))
     return row
-
-
-def _deliver_soon() -> None:
-    enqueue(deliver_outbox)
 
 
 def phone_code_verify(*, phone: str, purpose: str, code: str, now=None) -> bool:

@@ -77,6 +77,19 @@ def dispatch_event(self, event_id: int):
     return len(keys or [])
 
 
+@shared_task(bind=True, max_retries=3, soft_time_limit=60, time_limit=90, acks_late=True)
+def deliver_messages(self, dedup_keys: list):
+    """Deliver the given messages now (a one-time SMS code must not wait
+    for the sweep); whatever fails stays in the outbox for the sweep."""
+    try:
+        result = outbox_deliver(dedup_keys=list(dedup_keys), time_budget=40)
+    except SoftTimeLimitExceeded:
+        return None
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_COUNTDOWN)
+    return result.sent
+
+
 @shared_task(bind=True, max_retries=3, soft_time_limit=100, time_limit=120, acks_late=True)
 def deliver_outbox(self):
     """Drain a backlog (digest day): parallel workers share it via SKIP LOCKED."""

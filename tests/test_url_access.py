@@ -21,6 +21,7 @@ from tests.factories import DeputyFactory, MandateFactory, MembershipFactory, St
 
 PUBLIC = (
     "home",
+    "evaluation:ballot",  # voters' rating at a report meeting (SMS-verified)
     "healthz",
     "set_language",  # i18n
     "login",

@@ -68,6 +68,7 @@ LOCAL_APPS = [
     "exports",
     "workspaces",
     "legislation",
+    "evaluation",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
