@@ -99,7 +99,9 @@ class DeputyRosterAdmin(ImportMixin, admin.ModelAdmin):
         if data:
             log.file.save(name[-100:] or "import.xlsx", ContentFile(data if isinstance(data, bytes) else data.encode()), save=False)
         log.save()
-        messages.info(request, _("导入已记录（新增 %(n)s，更新 %(u)s，未变 %(s)s）。") % {"n": log.created, "u": log.updated, "s": log.unchanged})
+        messages.info(
+            request, _("导入已记录（新增 %(n)s，更新 %(u)s，未变 %(s)s）。") % {"n": log.created, "u": log.updated, "s": log.unchanged}
+        )
         return super().process_result(result, request)
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from deputies.models import Congress, Deputy, DeputyGroup, Gender, Mandate, Tier
+from deputies.models import Congress, DeputyGroup, Gender, Mandate, Tier
 from regions.models import Region
 from regions.scoping import region_in_scope, sees_everything
 from stations.models import Station, StationMembership
@@ -51,6 +51,20 @@ class TextWidget(widgets.CharWidget):
         if self.max_length and len(text) > self.max_length:
             raise ValueError(f"超过 {self.max_length} 个字")
         return text
+
+
+class KeyTextWidget(widgets.CharWidget):
+    """The natural key's columns (name, phone): read as plain text and never
+    raising here, because the library looks the deputy up with them before
+    the row's checks run (an exception there would be a crash, not an error
+    in the preview); ``DeputyResource.import_instance`` checks them."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
 
 
 class GenderWidget(widgets.Widget):
@@ -147,13 +161,13 @@ class StationsWidget(widgets.Widget):
 
 
 class DeputyResource(resources.ModelResource):
-    name = fields.Field(attribute="name", column_name="姓名", widget=TextWidget(required=True, max_length=50))
+    name = fields.Field(attribute="name", column_name="姓名", widget=KeyTextWidget())
     gender = fields.Field(attribute="gender", column_name="性别", widget=GenderWidget())
     ethnicity = fields.Field(attribute="ethnicity", column_name="民族", widget=TextWidget(max_length=20))
     birth_year = fields.Field(attribute="birth_year", column_name="出生年份", widget=IntWidget("年份", low=1900, high=2100))
     party = fields.Field(attribute="party", column_name="政治面貌", widget=TextWidget(max_length=30))
     occupation = fields.Field(attribute="occupation", column_name="工作单位及职务", widget=TextWidget(max_length=200))
-    phone = fields.Field(attribute="phone", column_name="联系电话", widget=TextWidget(max_length=20))
+    phone = fields.Field(attribute="phone", column_name="联系电话", widget=KeyTextWidget())
     email = fields.Field(attribute="email", column_name="电子邮箱", widget=TextWidget(max_length=254))
     # The mandate of this row (not fields of Deputy: kept on the instance
     # until after_save_instance writes Congress, Mandate and memberships).
@@ -174,7 +188,6 @@ class DeputyResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
-        skip_diff = True
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -188,12 +201,29 @@ class DeputyResource(resources.ModelResource):
         self.fields["congress_region"].widget.user = user
         self.fields["stations"].widget.user = user
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The mandate's values are no fields of Deputy: empty until the row sets them.
+        for name in ("_import_tier", "_import_region", "_import_term", "_import_constituency", "_import_group"):
+            setattr(instance, name, None if name in ("_import_tier", "_import_region", "_import_term") else "")
+        instance._import_stations = []
+
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if not getattr(instance, "phone", ""):
-            # Without a phone the natural key is the name alone: two deputies
-            # with one name would merge. Required for a reliable re-import.
-            raise ValidationError({"phone": MSG_REQUIRED})
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # The key columns. A phone is required: without it the key is the name
+        # alone and two deputies of one name would merge on re-import.
+        for name, limit in (("name", 50), ("phone", 20)):
+            try:
+                text = TextWidget(required=True, max_length=limit).clean(getattr(instance, name, ""))
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+            else:
+                setattr(instance, name, text)
+        if errors:
+            raise ValidationError(errors)
 
     # --- the mandate, group and stations of the row ---------------------------------
     def _congress(self, instance, *, create: bool):
@@ -201,9 +231,7 @@ class DeputyResource(resources.ModelResource):
         lookup = {"tier": tier, "region": region, "term": term}
         if not create:
             return Congress.objects.filter(**lookup).first()
-        congress, _created = Congress.objects.get_or_create(
-            **lookup, defaults={"name": f"{region.name}第{term}届人民代表大会"}
-        )
+        congress, _created = Congress.objects.get_or_create(**lookup, defaults={"name": f"{region.name}第{term}届人民代表大会"})
         return congress
 
     def skip_row(self, instance, original, row, import_validation_errors=None):

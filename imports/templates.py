@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 
+from congress_portal.spreadsheets import Column, Sheet, write_xlsx
 from deputies.models import Gender, Tier
 from regions.models import Region, RegionLevel
 from regions.scoping import scope_queryset
-
-from congress_portal.spreadsheets import Column, Sheet, write_xlsx
 
 from .resources import DEPUTY_EXAMPLE, DeputyResource
 
