@@ -48,9 +48,8 @@ class DeputyRosterAdmin(ImportMixin, admin.ModelAdmin):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
     def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("template/", self.admin_site.admin_view(self.template_view), name="%s_%s_template" % info),
+            path("template/", self.admin_site.admin_view(self.template_view), name="imports_deputyroster_template"),
             *super().get_urls(),
         ]
 
