@@ -12,6 +12,7 @@ SEEDERS = [
     "demo.seed_integrations",  # Open311 API key, reception-day subscriptions
     "demo.seed_station",  # the liaison officer's station: receptions held and planned, posts
     "demo.seed_legislation",  # a draft regulation open for comment at a station
+    "demo.seed_documents",  # the roster import template, a 交办单 that prints
 ]
 
 
