@@ -24,7 +24,8 @@ def run(stdout=None) -> str:
         if default_storage.exists(TEMPLATE_PATH):
             default_storage.delete(TEMPLATE_PATH)
         default_storage.save(TEMPLATE_PATH, ContentFile(deputy_template(staff)))
-    case = document_cases(Case.objects.filter(assigned_at__isnull=False, region__code__startswith="140107")).order_by("-assigned_at").first()
+    assigned = Case.objects.filter(assigned_at__isnull=False, region__code__startswith="140107")
+    case = document_cases(assigned).order_by("-assigned_at").first()
     if case is None:
         return "no assigned case to print"
     pdf = assignment_sheet_pdf([case])
