@@ -28,28 +28,45 @@ def _setup():
     django.setup()
 
 
+def _peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM): getrusage's ru_maxrss
+    would carry the parent's peak across fork + exec."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def export_child(user_id: int) -> None:
     """Run in a fresh process: one export job, then report time and peak RSS."""
-    import resource
-
     _setup()
+    from django.urls import reverse
+
     from accounts.models import User
     from exports import services
     from exports.models import ExportJob, ExportKind
 
-    from django.urls import reverse
-
     reverse("home")  # the URLconf (every view module) loaded, as in a running worker
     user = User.objects.get(pk=user_id)
-    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline_mb = _peak_mb()
     job = ExportJob.objects.create(user=user, kind=ExportKind.ADMIN_CASES, query="queue=all")
     started = time.perf_counter()
     job = services.export_run(job_id=job.pk)
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_mb()
     job.file.delete(save=False)
     job.delete()
-    print(json.dumps({"export_rows": job.rows_done, "export_seconds": round(seconds, 2), "export_peak_rss_mb": round(peak_mb, 1), "export_baseline_rss_mb": round(baseline_mb, 1)}))
+    print(
+        json.dumps(
+            {
+                "export_rows": job.rows_done,
+                "export_seconds": round(seconds, 2),
+                "export_peak_rss_mb": round(peak_mb, 1),
+                "export_baseline_rss_mb": round(baseline_mb, 1),
+            }
+        )
+    )
 
 
 def main() -> None:

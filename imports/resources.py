@@ -104,9 +104,17 @@ class IntWidget(widgets.Widget):
 
 
 class TierWidget(widgets.Widget):
+    # Caches live on the widget, which each resource instance deep-copies:
+    # one import reads the tiers, regions and stations once, not per row.
+    def __init__(self, **kwargs):
+        self._tiers = None
+        super().__init__(**kwargs)
+
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
-        tiers = list(Tier.objects.filter(is_active=True).order_by("order"))
+        if self._tiers is None:
+            self._tiers = list(Tier.objects.filter(is_active=True).order_by("order"))
+        tiers = self._tiers
         for tier in tiers:
             if text in (tier.name, tier.code):
                 return tier
@@ -123,6 +131,7 @@ class RegionWidget(widgets.Widget):
 
     def __init__(self):
         self.user = None
+        self._regions = {}
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
@@ -131,7 +140,10 @@ class RegionWidget(widgets.Widget):
             raise ValueError(MSG_REQUIRED)
         if not text.isdigit() or len(text) > 12:
             raise ValueError(MSG_NO_REGION % {"value": text})
-        region = Region.objects.filter(code=text.ljust(12, "0")).first()
+        code = text.ljust(12, "0")
+        if code not in self._regions:
+            self._regions[code] = Region.objects.filter(code=code).first()
+        region = self._regions[code]
         if region is None:
             raise ValueError(MSG_NO_REGION % {"value": text})
         if self.user is not None and not sees_everything(self.user) and not region_in_scope(self.user, region):
@@ -144,11 +156,16 @@ class StationsWidget(widgets.Widget):
 
     def __init__(self):
         self.user = None
+        self._stations = {}
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
         codes = [c.strip() for c in _text(value).replace("，", ",").replace("、", ",").split(",") if c.strip()]
-        stations = {s.code: s for s in Station.objects.filter(code__in=codes).select_related("region")}
+        missing = [c for c in codes if c not in self._stations]
+        if missing:
+            found = {s.code: s for s in Station.objects.filter(code__in=missing).select_related("region")}
+            self._stations.update({c: found.get(c) for c in missing})
+        stations = self._stations
         out = []
         for code in codes:
             station = stations.get(code)
