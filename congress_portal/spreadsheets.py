@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import xlsxwriter
+import xlsxwriter.utility
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -50,6 +51,8 @@ class Column:
     header: str
     kind: str = "text"  # text | int | number | percent | date | datetime | bool
     width: float | None = None
+    # A drop-down of allowed values on the column's data cells (import templates).
+    choices: Sequence[str] | None = None
 
 
 @dataclass
@@ -91,6 +94,7 @@ def write_xlsx(target, sheets: Sequence[Sheet]) -> int:
     }
     total = 0
     used_names: set[str] = set()
+    long_lists: list[Sequence[str]] = []
     for sheet in sheets:
         name = _sheet_name(sheet.name, used_names)
         ws = workbook.add_worksheet(name)
@@ -98,6 +102,8 @@ def write_xlsx(target, sheets: Sequence[Sheet]) -> int:
             width = column.width or max(10, min(40, len(column.header) * 2 + 2))
             ws.set_column(col, col, width)
             ws.write_string(0, col, column.header, header_fmt)
+            if column.choices:
+                _add_choices(ws, col, column, long_lists)
         ws.freeze_panes(1, 0)
         row = 0
         for values in sheet.rows:
@@ -111,8 +117,36 @@ def write_xlsx(target, sheets: Sequence[Sheet]) -> int:
         if sheet.columns:
             ws.autofilter(0, 0, max(row, 1), len(sheet.columns) - 1)
         total += row
+    if long_lists:
+        # Lists longer than Excel's 255-character inline limit live on a hidden sheet.
+        options = workbook.add_worksheet(CHOICES_SHEET)
+        for col, values in enumerate(long_lists):
+            for i, value in enumerate(values):
+                options.write_string(i, col, str(value))
+        options.hide()
     workbook.close()
     return total
+
+
+CHOICES_SHEET = "选项"
+
+
+def _add_choices(ws, col: int, column: Column, long_lists: list) -> None:
+    values = [str(v) for v in column.choices]
+    rule = {
+        "validate": "list",
+        "error_title": column.header,
+        "error_message": "请从下拉列表中选择",
+        "error_type": "warning",
+    }
+    if sum(len(v) + 1 for v in values) <= 250:
+        rule["source"] = values
+    else:
+        index = len(long_lists)
+        long_lists.append(values)
+        letter = xlsxwriter.utility.xl_col_to_name(index)
+        rule["source"] = f"='{CHOICES_SHEET}'!${letter}$1:${letter}${len(values)}"
+    ws.data_validation(1, col, MAX_ROWS - 1, col, rule)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -51,6 +51,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
     "django_celery_beat",
+    "import_export",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -66,6 +67,7 @@ LOCAL_APPS = [
     "open311",
     "documents",
     "exports",
+    "imports",
     "workspaces",
     "legislation",
     "evaluation",

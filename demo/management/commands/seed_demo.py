@@ -13,6 +13,7 @@ SEEDERS = [
     "demo.seed_station",  # the liaison officer's station: receptions held and planned, posts
     "demo.seed_legislation",  # a draft regulation open for comment at a station
     "demo.seed_evaluation",  # points table, duty records, a report to voters
+    "demo.seed_documents",  # the roster import template, a 交办单 that prints
 ]
 
 

@@ -1,0 +1,1 @@
+from tests.proposals.fixtures import world  # noqa: F401
