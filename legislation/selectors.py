@@ -34,9 +34,13 @@ def station_open_drafts(station):
 def provisions_with_counts(version):
     """Every provision (headings and articles) of a version, each article
     with the number of its published comments (index lg_comment_draft_prov)."""
-    return version.provisions.annotate(comment_count=Count("comments", filter=Q(comments__moderation=Moderation.PUBLISHED))).order_by(
-        "position"
-    )
+    return version.provisions.annotate(
+        comment_count=Count("comments", filter=Q(comments__moderation=Moderation.PUBLISHED)),
+        adopted_count=Count(
+            "comments",
+            filter=Q(comments__moderation=Moderation.PUBLISHED, comments__adoption__in=[Adoption.ADOPTED, Adoption.PARTIAL]),
+        ),
+    ).order_by("position")
 
 
 def articles(version):

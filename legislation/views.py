@@ -223,7 +223,11 @@ def manage(request, pk):
             "feedback_form": forms.FeedbackForm(),
             "adoption_choices": forms.Adoption.choices,
             "forward_default": conf.get("LEGISLATION_FORWARD_TO"),
-            "stations": list(scope.draft.stations.order_by("code")) if scope.is_staff else [],
+            # Staff switch between every participating station; an officer
+            # of several of them between theirs.
+            "stations": list(scope.draft.stations.order_by("code"))
+            if scope.is_staff
+            else list(access.officer_stations(request.user, scope.draft)),
         },
     )
 

@@ -144,7 +144,7 @@ def test_public_page_shows_counts(client, draft, world):
     comment(draft, "意见二", "第一条")
     services.comment_feedback(comment=c, user=world["staff"], adoption=Adoption.ADOPTED, reason="采纳")
     page = client.get(reverse("legislation:draft", args=[draft.pk])).content.decode()
-    assert "已收到意见 2 条，已反馈 1 条" in page and "采纳 1" in page
+    assert "已收到意见 2 条，已反馈 1 条" in page and "采纳 1" in page and "1 条被采纳" in page
 
 
 def test_an_inactive_station_has_no_comment_page(client, draft, world):

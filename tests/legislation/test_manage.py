@@ -247,7 +247,7 @@ def test_query_counts_do_not_grow_with_comments(client, draft, world, django_ass
     with django_assert_num_queries(4):
         assert client.get(reverse("legislation:draft", args=[draft.pk])).status_code == 200
     client.force_login(world["officer_a"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(reverse("legislation:manage", args=[draft.pk])).status_code == 200
     with django_assert_num_queries(8):
         assert client.get(reverse("legislation:stats", args=[draft.pk])).status_code == 200
@@ -329,3 +329,14 @@ def test_a_report_still_rendering_offers_no_file(client, draft, world):
     report.refresh_from_db()
     assert report.status == ReportStatus.READY and report.comment_count == 1
     assert client.get(reverse("legislation:report_file", args=[report.pk, "pdf"])).status_code == 200
+
+
+def test_an_officer_of_two_stations_switches_between_them(client, draft, world):
+    type(world["b"]).objects.filter(pk=world["b"].pk).update(liaison_officer=world["officer_a"])
+    comment(draft, "甲站意见", "第一条", channel=Channel.KIOSK, station=world["a"])
+    comment(draft, "乙站意见", "第一条", channel=Channel.KIOSK, station=world["b"])
+    client.force_login(world["officer_a"])
+    page = client.get(reverse("legislation:manage", args=[draft.pk])).content.decode()
+    assert "甲站意见" in page and "乙站意见" not in page and f"?station={world['b'].code}" in page
+    page = client.get(reverse("legislation:manage", args=[draft.pk]) + f"?station={world['b'].code}").content.decode()
+    assert "乙站意见" in page and "甲站意见" not in page
