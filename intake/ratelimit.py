@@ -10,6 +10,8 @@ import logging
 
 from django.core.cache import cache
 
+from congress_portal.client_address import client_ip as _client_ip
+
 logger = logging.getLogger(__name__)
 
 
@@ -108,7 +110,5 @@ def peek(scope: str, ident: str, limit: tuple[int, int]) -> bool:
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind a reverse proxy, the proxy must set
-    REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not
-    trusted here because anyone can forge it."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, read as every limit reads it (trusted proxies only)."""
+    return _client_ip(request)

@@ -7,13 +7,14 @@ import time
 
 from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
+
+from congress_portal.client_address import client_ip
 
 logger = logging.getLogger(__name__)
 
 
 def client_ident(request) -> str:
-    return BaseThrottle().get_ident(request)
+    return client_ip(request)
 
 
 def allow(scope: str, ident: str) -> bool:
