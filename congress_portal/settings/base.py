@@ -219,6 +219,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0"))
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "api.parsers.FormParser", "api.parsers.MultiPartParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
