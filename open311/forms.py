@@ -138,7 +138,7 @@ def _parse_w3c(value: str, field: str):
 
 class RequestQueryForm(forms.Form):
     service_request_id = forms.CharField(max_length=2000, required=False)
-    service_code = forms.CharField(max_length=30, required=False)
+    service_code = forms.CharField(max_length=300, required=False)
     start_date = forms.CharField(max_length=40, required=False)
     end_date = forms.CharField(max_length=40, required=False)
     status = forms.CharField(max_length=20, required=False)
