@@ -33,6 +33,15 @@ def allow(scope: str, ident: str) -> bool:
     return count <= limit
 
 
+def retry_after(scope: str) -> int:
+    """Seconds until the current window of ``scope`` ends (the Retry-After header)."""
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    if not rate:
+        return 1
+    _limit, period = _parse(rate)
+    return max(int(period - time.time() % period), 1)
+
+
 def _parse(rate: str) -> tuple[int, int]:
     num, period = rate.split("/")
     seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]

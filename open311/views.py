@@ -52,7 +52,7 @@ def open311_view(*methods):
             # Reads are limited per client address; a POST with a valid key
             # per key instead (a busy integration posts from one address).
             if request.method != "POST" and not throttling.allow("anon", throttling.client_ident(request)):
-                return error(fmt, 429, MSG_THROTTLED)
+                return _throttled(fmt, "anon")
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
             except RequestDataTooBig:
@@ -68,6 +68,12 @@ def open311_view(*methods):
         return wrapper
 
     return decorator
+
+
+def _throttled(fmt, scope):
+    response = error(fmt, 429, MSG_THROTTLED)
+    response["Retry-After"] = str(throttling.retry_after(scope))
+    return response
 
 
 def _api_key(request):
@@ -146,12 +152,14 @@ def _create_request(request, fmt):
     api_key = _api_key(request)
     if api_key is None:
         if not throttling.allow("anon", throttling.client_ident(request)):
-            return error(fmt, 429, MSG_THROTTLED)
+            return _throttled(fmt, "anon")
         return error(fmt, 403, MSG_API_KEY)
     if not throttling.allow("open311_post", f"key{api_key.pk}"):
-        return error(fmt, 429, MSG_THROTTLED)
+        return _throttled(fmt, "open311_post")
     form = ServiceRequestForm(request.POST)
     if not form.is_valid():
+        if form.has_error("service_code", "unknown_service"):
+            return error(fmt, 404, *form.errors["service_code"])
         return error(fmt, 400, *_form_errors(form))
     case = services.service_request_create(
         api_key=api_key, data=form.cleaned_data, idempotency_key=request.headers.get("Idempotency-Key", "")[:100]
