@@ -8,6 +8,7 @@ unexpected is logged and answered with a JSON 500, never an HTML page.
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 MSG_INVALID = _("提交的数据有误，请检查后重试。")
 MSG_SERVER_ERROR = _("服务器内部错误，请稍后重试。")
+MSG_TOO_BIG = _("请求内容过大。")
+MSG_BAD_BODY = _("请求内容无法解析（格式错误、嵌套过深或字段过多）。")
 MSG_NOT_FOUND = _("不存在，或不在您的管辖/办理范围内。")
 
 
@@ -55,6 +58,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
 
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": str(MSG_TOO_BIG), "code": "too_big"}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation | RecursionError):
+        return Response({"detail": str(MSG_BAD_BODY), "code": "parse_error"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         # Django's 404 messages name models in English; one plain message
         # also says nothing about whether an out-of-scope object exists.

@@ -11,6 +11,8 @@ import logging
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from congress_portal.client_address import client_ip
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,6 +20,10 @@ class _LiveRates:
     @property
     def THROTTLE_RATES(self):  # noqa: N802 - DRF's attribute name
         return api_settings.DEFAULT_THROTTLE_RATES
+
+    def get_ident(self, request):
+        # One reading of the client address for every limit (trusted proxies only).
+        return client_ip(request)
 
     def allow_request(self, request, view):
         try:

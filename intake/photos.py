@@ -63,7 +63,10 @@ def clean_photo(upload) -> ContentFile:
                 img.save(out, format="JPEG", quality=85, optimize=True)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError, SyntaxError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses before reading the pixels: the image is too large, not unreadable.
+        raise ValidationError(MSG_TOO_MANY_PIXELS % {"name": name}, code="pixels")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise ValidationError(MSG_NOT_IMAGE % {"name": name}, code="format")
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 

@@ -16,6 +16,7 @@ from django.core.cache import cache
 
 from congress_portal.breaker import CONNECTION_ERRORS, BreakerOpen
 from congress_portal.breaker import redis as breaker
+from congress_portal.client_address import client_ip as _client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,5 @@ def peek(scope: str, ident: str, limit: tuple[int, int]) -> bool:
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind a reverse proxy, the proxy must set
-    REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not
-    trusted here because anyone can forge it."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, read as every limit reads it (trusted proxies only)."""
+    return _client_ip(request)

@@ -10,6 +10,8 @@ import secrets
 
 from django.core.cache import cache
 
+from congress_portal.client_address import client_ip as _client_ip
+
 logger = logging.getLogger(__name__)
 
 DEVICE_COOKIE = "lg_device"
@@ -47,9 +49,8 @@ def refund(scope: str, ident: str) -> None:
 
 
 def client_ip(request) -> str:
-    # REMOTE_ADDR only: the proxy sets it (gunicorn --forwarded-allow-ips);
-    # X-Forwarded-For can be forged by anyone.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, read as every limit reads it (trusted proxies only)."""
+    return _client_ip(request)
 
 
 def device_id(request) -> tuple[str, bool]:

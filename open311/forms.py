@@ -42,7 +42,10 @@ def _coordinate(value, low, high, field):
 
 class ServiceRequestForm(forms.Form):
     service_code = forms.CharField(max_length=30, required=False)
-    description = forms.CharField(max_length=5000, required=False)
+    # GeoReport v2: "A full description of the request or report … may contain
+    # line breaks, but not html or code. Otherwise, this is free form text
+    # limited to 4,000 characters."
+    description = forms.CharField(max_length=4000, required=False)
     lat = forms.CharField(max_length=40, required=False)
     long = forms.CharField(max_length=40, required=False)
     address_string = forms.CharField(max_length=200, required=False)
@@ -62,7 +65,8 @@ class ServiceRequestForm(forms.Form):
             raise ValidationError(MSG_SERVICE_CODE_REQUIRED)
         service = Category.objects.filter(code=code, is_active=True).first()
         if service is None:
-            raise ValidationError(MSG_SERVICE_CODE)
+            # The view answers this code with 404, as the spec asks.
+            raise ValidationError(MSG_SERVICE_CODE, code="unknown_service")
         self.cleaned_data["service"] = service
         return code
 
@@ -138,7 +142,7 @@ def _parse_w3c(value: str, field: str):
 
 class RequestQueryForm(forms.Form):
     service_request_id = forms.CharField(max_length=2000, required=False)
-    service_code = forms.CharField(max_length=30, required=False)
+    service_code = forms.CharField(max_length=300, required=False)
     start_date = forms.CharField(max_length=40, required=False)
     end_date = forms.CharField(max_length=40, required=False)
     status = forms.CharField(max_length=20, required=False)

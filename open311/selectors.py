@@ -79,13 +79,16 @@ def find_requests(*, api_key: ApiKey | None, ids=(), service_code="", start=None
     key's cases, or published cases for a caller without a key."""
     qs = request_queryset()
     if ids:
+        # GeoReport v2: service_request_id overrides every other argument.
         qs = qs.filter(tracking_code__in=[normalize_tracking_code(i) for i in ids])
-    else:
-        qs = qs.filter(key_scope_q(api_key) if api_key is not None else Q(is_published=True))
-        if start is None and end is None:
-            start = timezone.now() - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
-    if service_code:
-        qs = qs.filter(category__code=service_code)
+        return list(qs.order_by("-submitted_at", "-id")[:MAX_RESULTS])
+    qs = qs.filter(key_scope_q(api_key) if api_key is not None else Q(is_published=True))
+    if start is None and end is None:
+        start = timezone.now() - dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+    # GeoReport v2: service_code may be a comma-separated list.
+    codes = [c.strip() for c in (service_code or "").split(",") if c.strip()]
+    if codes:
+        qs = qs.filter(category__code__in=codes)
     if start is not None:
         qs = qs.filter(submitted_at__gte=start)
     if end is not None:

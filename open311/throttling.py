@@ -7,13 +7,14 @@ import time
 
 from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
+
+from congress_portal.client_address import client_ip
 
 logger = logging.getLogger(__name__)
 
 
 def client_ident(request) -> str:
-    return BaseThrottle().get_ident(request)
+    return client_ip(request)
 
 
 def allow(scope: str, ident: str) -> bool:
@@ -30,6 +31,15 @@ def allow(scope: str, ident: str) -> bool:
         logger.debug("open311 throttle cache unavailable; request allowed", exc_info=True)
         return True
     return count <= limit
+
+
+def retry_after(scope: str) -> int:
+    """Seconds until the current window of ``scope`` ends (the Retry-After header)."""
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    if not rate:
+        return 1
+    _limit, period = _parse(rate)
+    return max(int(period - time.time() % period), 1)
 
 
 def _parse(rate: str) -> tuple[int, int]:

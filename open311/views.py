@@ -8,6 +8,9 @@ import functools
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +29,8 @@ MSG_REQUEST_NOT_FOUND = _("没有这个服务请求。")
 MSG_API_KEY = _("缺少或无效的 api_key。")
 MSG_THROTTLED = _("请求过于频繁，请稍后再试。")
 MSG_SERVER_ERROR = _("服务器内部错误，请稍后重试。")
+MSG_BODY_TOO_BIG = _("请求内容过大。")
+MSG_BAD_BODY = _("请求内容无法解析（格式错误或字段过多）。")
 MSG_SERVICE_NOTICE = _("已收到，查询码 %(code)s。可凭查询码在 %(url)s 查询办理进度。")
 
 CHANGESET = "2024-06-01T00:00:00+08:00"  # when the API below last changed
@@ -47,9 +52,15 @@ def open311_view(*methods):
             # Reads are limited per client address; a POST with a valid key
             # per key instead (a busy integration posts from one address).
             if request.method != "POST" and not throttling.allow("anon", throttling.client_ident(request)):
-                return error(fmt, 429, MSG_THROTTLED)
+                return _throttled(fmt, "anon")
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
+            except RequestDataTooBig:
+                return error(fmt, 413, MSG_BODY_TOO_BIG)
+            except (SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+                # Django's own refusals of a malformed body (too many fields,
+                # broken multipart) are the client's error, not ours.
+                return error(fmt, 400, MSG_BAD_BODY)
             except Exception:
                 logger.exception("open311 error")
                 return error(fmt, 500, MSG_SERVER_ERROR)
@@ -57,6 +68,12 @@ def open311_view(*methods):
         return wrapper
 
     return decorator
+
+
+def _throttled(fmt, scope):
+    response = error(fmt, 429, MSG_THROTTLED)
+    response["Retry-After"] = str(throttling.retry_after(scope))
+    return response
 
 
 def _api_key(request):
@@ -135,12 +152,14 @@ def _create_request(request, fmt):
     api_key = _api_key(request)
     if api_key is None:
         if not throttling.allow("anon", throttling.client_ident(request)):
-            return error(fmt, 429, MSG_THROTTLED)
+            return _throttled(fmt, "anon")
         return error(fmt, 403, MSG_API_KEY)
     if not throttling.allow("open311_post", f"key{api_key.pk}"):
-        return error(fmt, 429, MSG_THROTTLED)
+        return _throttled(fmt, "open311_post")
     form = ServiceRequestForm(request.POST)
     if not form.is_valid():
+        if form.has_error("service_code", "unknown_service"):
+            return error(fmt, 404, *form.errors["service_code"])
         return error(fmt, 400, *_form_errors(form))
     case = services.service_request_create(
         api_key=api_key, data=form.cleaned_data, idempotency_key=request.headers.get("Idempotency-Key", "")[:100]

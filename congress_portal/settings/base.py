@@ -218,8 +218,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- Client address -------------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For and are
+# trusted (0: the header is ignored, REMOTE_ADDR is the client). Every rate limit
+# and lockout reads the address through congress_portal.client_address.client_ip.
+TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0"))
+
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "api.parsers.FormParser", "api.parsers.MultiPartParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -122,7 +122,7 @@ def test_same_idempotency_key_returns_the_same_request(client, world, station_ke
         ({"api_key": None}, 403, "api_key"),
         ({"api_key": "wrong"}, 403, "api_key"),
         ({"service_code": None}, 400, "service_code"),
-        ({"service_code": "no-such"}, 400, "service_code"),
+        ({"service_code": "no-such"}, 404, "service_code"),  # GeoReport v2: unknown service_code is 404
         ({"description": "   "}, 400, "description"),
         ({"lat": None, "long": None, "address_string": None}, 400, "位置"),
         ({"long": None}, 400, "lat 和 long"),
