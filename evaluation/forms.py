@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_portal.widgets import DateInput, DateTimeInput
+
 from .models import Rating
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -10,7 +12,7 @@ EVIDENCE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx")
 
 class SelfReportForm(forms.Form):
     rule = forms.TypedChoiceField(label=_("积分项目"), coerce=int)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     title = forms.CharField(label=_("事项"), max_length=200)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     evidence = forms.FileField(label=_("佐证材料"), required=False, help_text=_("图片、PDF或Word文件，不超过10MB"))
@@ -42,7 +44,7 @@ class ReviewForm(forms.Form):
 
 class DeductionForm(forms.Form):
     rule = forms.TypedChoiceField(label=_("扣分项目"), coerce=int)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
     title = forms.CharField(label=_("事由"), max_length=200)
 
     def __init__(self, *args, rules=(), **kwargs):
@@ -53,7 +55,7 @@ class DeductionForm(forms.Form):
 class VoterReportScheduleForm(forms.Form):
     deputy = forms.ModelChoiceField(label=_("述职代表"), queryset=None)
     station = forms.ModelChoiceField(label=_("述职站点"), queryset=None)
-    scheduled_at = forms.DateTimeField(label=_("述职时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scheduled_at = forms.DateTimeField(label=_("述职时间"), widget=DateTimeInput())
 
     def __init__(self, *args, deputies, stations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +65,7 @@ class VoterReportScheduleForm(forms.Form):
 
 class VoterReportRecordForm(forms.Form):
     report_text = forms.CharField(label=_("述职报告"), widget=forms.Textarea(attrs={"rows": 14}), max_length=20000)
-    held_at = forms.DateTimeField(label=_("实际召开时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    held_at = forms.DateTimeField(label=_("实际召开时间"), required=False, widget=DateTimeInput())
     attendance = forms.IntegerField(label=_("参会选民（人）"), required=False, min_value=0, max_value=100000)
     minutes = forms.CharField(label=_("会议记录"), required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     paper_satisfied = forms.IntegerField(label=_("纸质票：满意"), min_value=0, max_value=100000, initial=0)

@@ -360,3 +360,20 @@ def test_list_pages_cost_the_same_at_10_and_at_many_rows(officer_client, station
     many = _count(django_assert_max_num_queries, officer_client, url(page, station))
     assert few == many
     assert many <= 16
+
+
+def test_the_receipt_also_downloads_as_a_pdf_with_the_code(officer_client, station):
+    import io
+
+    from pypdf import PdfReader
+
+    officer_client.post(url("entry", station), _entry_data(officer_client, station))
+    case = Case.objects.get()
+    page = officer_client.get(url("receipt", station, case.pk)).content.decode()
+    pdf_url = reverse("documents:receipt", args=[case.pk]) + "?format=pdf"
+    assert pdf_url in page.replace("&amp;", "&")
+    response = officer_client.get(pdf_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    assert case.tracking_code_display in text
