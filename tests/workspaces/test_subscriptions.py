@@ -46,7 +46,7 @@ def test_subscribe_with_the_sms_code_and_unsubscribe_by_the_link(client, station
     assert sub.confirmed_at is not None
     # The officer sees one subscriber, never the number.
     body = officer_client.get(reverse("station_workspace:station", args=[station.code])).content.decode()
-    assert "1 位群众订阅了本站接待日通知" in body and "5678" not in body
+    assert "1 位群众订阅了本站接待日通知" in body and "139****5678" not in body and PHONE not in body
     # The announcement carries the unsubscribe link.
     ReceptionDay.objects.create(station=station, date=dt.date(2030, 1, 10))
     station.reception_rule = "none"
